@@ -1,0 +1,23 @@
+{
+  "targets": [
+    {
+      "target_name": "callplan",
+      "sources": [
+        "native/interp/addon.cc",
+        "native/interp/interp.cc",
+        "native/interp/convert.cc",
+        "native/asm/x64_sysv.S"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-O3"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fno-exceptions", "-fvisibility=hidden"],
+      "ldflags": ["-ldl"],
+      "conditions": [
+        ["OS=='linux' and target_arch=='x64'", {}]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,257 @@
+// Module entry: everything the TypeScript side calls that is not on the per-call path.
+#include <napi.h>
+
+#include <dlfcn.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "convert.h"
+#include "frame_x64_sysv.h"
+
+namespace callplan {
+
+bool Runtime::EnsureArena() {
+  if (arena.base) return true;
+  size_t size = (size_t)(config.sync_stack_size + config.sync_heap_size);
+  arena.base = static_cast<uint8_t *>(aligned_alloc(64, (size + 63) & ~(size_t)63));
+  if (!arena.base) return false;
+  arena.top = arena.base;
+  arena.end = arena.base + size;
+  memory_used = true;
+  return true;
+}
+
+Runtime *GetRuntime(napi_env env) {
+  void *data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<Runtime *>(data);
+}
+
+namespace {
+
+void ReleaseLibrary(LibraryState *lib) {
+  if (--lib->refs == 0) {
+    if (lib->loaded && lib->handle) dlclose(lib->handle);
+    delete lib;
+  }
+}
+
+LibraryState *UnwrapLibrary(const Napi::Value &v) {
+  if (!v.IsExternal()) {
+    Napi::TypeError::New(v.Env(), "Invalid library handle").ThrowAsJavaScriptException();
+    return nullptr;
+  }
+  return v.As<Napi::External<LibraryState>>().Data();
+}
+
+// load(path | null, flags) -> External<LibraryState>
+Napi::Value Load(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int flags = info[1].As<Napi::Number>().Int32Value();
+  std::string path;
+  bool self = info[0].IsNull() || info[0].IsUndefined();
+  if (!self) path = info[0].As<Napi::String>().Utf8Value();
+  dlerror();
+  void *handle = dlopen(self ? nullptr : path.c_str(), flags);
+  if (!handle) {
+    const char *why = dlerror();
+    Napi::Error::New(env, std::string("Failed to load shared library '") + path + "': " + (why ? why : "unknown error"))
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto *lib = new LibraryState();
+  lib->handle = handle;
+  return Napi::External<LibraryState>::New(env, lib, [](Napi::Env, LibraryState *l) { ReleaseLibrary(l); });
+}
+
+// symbol(lib, name) -> BigInt address; throws with the dlerror() text when missing.
+Napi::Value Symbol(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  LibraryState *lib = UnwrapLibrary(info[0]);
+  if (!lib) return env.Undefined();
+  std::string name = info[1].As<Napi::String>().Utf8Value();
+  if (!lib->loaded) {
+    Napi::Error::New(env, "Cannot find symbol '" + name + "': the library was unloaded").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  dlerror();
+  void *p = dlsym(lib->handle, name.c_str());
+  const char *why = dlerror();
+  if (!p && why) {
+    Napi::Error::New(env, "Cannot find symbol '" + name + "': " + why).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::BigInt::New(env, (uint64_t)(uintptr_t)p);
+}
+
+Napi::Value Unload(const Napi::CallbackInfo &info) {
+  LibraryState *lib = UnwrapLibrary(info[0]);
+  if (lib && lib->loaded) {
+    lib->loaded = false;
+    if (lib->handle) dlclose(lib->handle);
+  }
+  return info.Env().Undefined();
+}
+
+void DeletePlan(napi_env, void *data, void *) {
+  auto *plan = static_cast<CallPlan *>(data);
+  ReleaseLibrary(plan->lib);
+  delete plan;
+}
+
+// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string[]) -> Function
+Napi::Value Install(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  auto words = info[0].As<Napi::Uint32Array>();
+  LibraryState *lib = UnwrapLibrary(info[1]);
+  if (!lib) return env.Undefined();
+  bool lossless;
+  uint64_t address = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
+  auto *plan = new CallPlan();
+  plan->rt = GetRuntime(env);
+  plan->lib = lib;
+  lib->refs++;
+  plan->target = reinterpret_cast<void *>(address);
+  plan->name = info[3].As<Napi::String>().Utf8Value();
+  auto types = info[4].As<Napi::Array>();
+  for (uint32_t i = 0; i < types.Length(); i++) plan->arg_types.push_back(types.Get(i).As<Napi::String>().Utf8Value());
+  if (!DecodePlan(env, plan, words.Data(), words.ElementLength())) {
+    DeletePlan(env, plan, nullptr);
+    Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  napi_value fn;
+  napi_create_function(env, plan->name.c_str(), plan->name.size(), Invoke, plan, &fn);
+  napi_add_finalizer(env, fn, plan, DeletePlan, nullptr, nullptr);
+  return Napi::Value(env, fn);
+}
+
+Napi::Value Errno(const Napi::CallbackInfo &info) {
+  Runtime *rt = GetRuntime(info.Env());
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    rt->last_errno = info[0].As<Napi::Number>().Int32Value();
+    errno = rt->last_errno;
+  }
+  return Napi::Number::New(info.Env(), rt->last_errno);
+}
+
+Napi::Value ErrnoTable(const Napi::CallbackInfo &info) {
+  Napi::Object table = Napi::Object::New(info.Env());
+#define CP_ERRNO(name) table.Set(#name, Napi::Number::New(info.Env(), name));
+#include "errno_list.h"
+#undef CP_ERRNO
+  return table;
+}
+
+const char *const kConfigKeys[] = {"sync_stack_size", "sync_heap_size", "async_stack_size", "async_heap_size",
+                                   "resident_async_pools", "max_async_calls", "max_type_size"};
+
+uint64_t *ConfigField(Config &c, size_t i) {
+  uint64_t *fields[] = {&c.sync_stack_size, &c.sync_heap_size, &c.async_stack_size, &c.async_heap_size,
+                        &c.resident_async_pools, &c.max_async_calls, &c.max_type_size};
+  return fields[i];
+}
+
+// config(values?) -> current values; validation happens in TypeScript.
+Napi::Value ConfigFn(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Runtime *rt = GetRuntime(env);
+  if (info.Length() > 0 && info[0].IsObject()) {
+    Napi::Object in = info[0].As<Napi::Object>();
+    Config next = rt->config;
+    bool memory_changed = false;
+    for (size_t i = 0; i < sizeof(kConfigKeys) / sizeof(kConfigKeys[0]); i++) {
+      if (!in.Has(kConfigKeys[i])) continue;
+      uint64_t v = (uint64_t)in.Get(kConfigKeys[i]).As<Napi::Number>().DoubleValue();
+      if (*ConfigField(next, i) != v && i < 2) memory_changed = true;
+      *ConfigField(next, i) = v;
+    }
+    if (memory_changed && rt->memory_used) {
+      Napi::Error::New(env, "Cannot change sync memory settings after the first native call").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    rt->config = next;
+  }
+  Napi::Object out = Napi::Object::New(env);
+  for (size_t i = 0; i < sizeof(kConfigKeys) / sizeof(kConfigKeys[0]); i++)
+    out.Set(kConfigKeys[i], Napi::Number::New(env, (double)*ConfigField(rt->config, i)));
+  return out;
+}
+
+Napi::Value Stats(const Napi::CallbackInfo &info) {
+  Runtime *rt = GetRuntime(info.Env());
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("disposed", Napi::Number::New(info.Env(), (double)rt->disposed));
+  return out;
+}
+
+// address(value) -> BigInt address of a Buffer/TypedArray/ArrayBuffer/DataView, or the pointer itself.
+Napi::Value Address(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  void *p = nullptr;
+  if (GetPointer(env, info[0], 0, &p) != Got::Ok) {
+    Napi::TypeError::New(env, "address(): expected a pointer, Buffer, TypedArray, ArrayBuffer or DataView, received " +
+                                  DescribeValue(env, info[0]))
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!p) return env.Null();
+  return Napi::BigInt::New(env, (uint64_t)(uintptr_t)p);
+}
+
+Napi::Object Layout(Napi::Env env) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("gpr", CP_X64_GPR_OFFSET);
+  o.Set("sse", CP_X64_SSE_OFFSET);
+  o.Set("stackBytes", CP_X64_STACK_BYTES_OFFSET);
+  o.Set("al", CP_X64_AL_OFFSET);
+  o.Set("stack", CP_X64_STACK_OFFSET);
+  o.Set("magic", kPlanMagic);
+  o.Set("threaded", DispatchTable() != nullptr);
+  Napi::Array ops = Napi::Array::New(env);
+  uint32_t i = 0;
+#define OP(name, doc) ops.Set(i++, #name);
+#include "ops.def"
+#undef OP
+  o.Set("opcodes", ops);
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto *rt = new Runtime();
+  napi_set_instance_data(
+      env, rt,
+      [](napi_env, void *data, void *) {
+        auto *r = static_cast<Runtime *>(data);
+        free(r->arena.base);
+        for (void *p : r->overflow) free(p);
+        delete r;
+      },
+      nullptr);
+  exports.Set("load", Napi::Function::New(env, Load, "load"));
+  exports.Set("symbol", Napi::Function::New(env, Symbol, "symbol"));
+  exports.Set("unload", Napi::Function::New(env, Unload, "unload"));
+  exports.Set("install", Napi::Function::New(env, Install, "install"));
+  exports.Set("errno", Napi::Function::New(env, Errno, "errno"));
+  exports.Set("errnoTable", Napi::Function::New(env, ErrnoTable, "errnoTable"));
+  exports.Set("config", Napi::Function::New(env, ConfigFn, "config"));
+  exports.Set("stats", Napi::Function::New(env, Stats, "stats"));
+  exports.Set("address", Napi::Function::New(env, Address, "address"));
+  exports.Set("layout", Layout(env));
+  exports.Set("RTLD_LAZY", RTLD_LAZY);
+  exports.Set("RTLD_NOW", RTLD_NOW);
+  exports.Set("RTLD_GLOBAL", RTLD_GLOBAL);
+  exports.Set("RTLD_LOCAL", RTLD_LOCAL);
+#ifdef RTLD_DEEPBIND
+  exports.Set("RTLD_DEEPBIND", RTLD_DEEPBIND);
+#endif
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace callplan
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return callplan::Init(env, exports); }
+NODE_API_MODULE(callplan, InitModule)

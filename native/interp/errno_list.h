@@ -1,0 +1,244 @@
+// POSIX errno names exported as koffi.os.errno; each guarded so any libc builds.
+#ifdef E2BIG
+CP_ERRNO(E2BIG)
+#endif
+#ifdef EACCES
+CP_ERRNO(EACCES)
+#endif
+#ifdef EADDRINUSE
+CP_ERRNO(EADDRINUSE)
+#endif
+#ifdef EADDRNOTAVAIL
+CP_ERRNO(EADDRNOTAVAIL)
+#endif
+#ifdef EAFNOSUPPORT
+CP_ERRNO(EAFNOSUPPORT)
+#endif
+#ifdef EAGAIN
+CP_ERRNO(EAGAIN)
+#endif
+#ifdef EALREADY
+CP_ERRNO(EALREADY)
+#endif
+#ifdef EBADF
+CP_ERRNO(EBADF)
+#endif
+#ifdef EBADMSG
+CP_ERRNO(EBADMSG)
+#endif
+#ifdef EBUSY
+CP_ERRNO(EBUSY)
+#endif
+#ifdef ECANCELED
+CP_ERRNO(ECANCELED)
+#endif
+#ifdef ECHILD
+CP_ERRNO(ECHILD)
+#endif
+#ifdef ECONNABORTED
+CP_ERRNO(ECONNABORTED)
+#endif
+#ifdef ECONNREFUSED
+CP_ERRNO(ECONNREFUSED)
+#endif
+#ifdef ECONNRESET
+CP_ERRNO(ECONNRESET)
+#endif
+#ifdef EDEADLK
+CP_ERRNO(EDEADLK)
+#endif
+#ifdef EDESTADDRREQ
+CP_ERRNO(EDESTADDRREQ)
+#endif
+#ifdef EDOM
+CP_ERRNO(EDOM)
+#endif
+#ifdef EDQUOT
+CP_ERRNO(EDQUOT)
+#endif
+#ifdef EEXIST
+CP_ERRNO(EEXIST)
+#endif
+#ifdef EFAULT
+CP_ERRNO(EFAULT)
+#endif
+#ifdef EFBIG
+CP_ERRNO(EFBIG)
+#endif
+#ifdef EHOSTUNREACH
+CP_ERRNO(EHOSTUNREACH)
+#endif
+#ifdef EIDRM
+CP_ERRNO(EIDRM)
+#endif
+#ifdef EILSEQ
+CP_ERRNO(EILSEQ)
+#endif
+#ifdef EINPROGRESS
+CP_ERRNO(EINPROGRESS)
+#endif
+#ifdef EINTR
+CP_ERRNO(EINTR)
+#endif
+#ifdef EINVAL
+CP_ERRNO(EINVAL)
+#endif
+#ifdef EIO
+CP_ERRNO(EIO)
+#endif
+#ifdef EISCONN
+CP_ERRNO(EISCONN)
+#endif
+#ifdef EISDIR
+CP_ERRNO(EISDIR)
+#endif
+#ifdef ELOOP
+CP_ERRNO(ELOOP)
+#endif
+#ifdef EMFILE
+CP_ERRNO(EMFILE)
+#endif
+#ifdef EMLINK
+CP_ERRNO(EMLINK)
+#endif
+#ifdef EMSGSIZE
+CP_ERRNO(EMSGSIZE)
+#endif
+#ifdef EMULTIHOP
+CP_ERRNO(EMULTIHOP)
+#endif
+#ifdef ENAMETOOLONG
+CP_ERRNO(ENAMETOOLONG)
+#endif
+#ifdef ENETDOWN
+CP_ERRNO(ENETDOWN)
+#endif
+#ifdef ENETRESET
+CP_ERRNO(ENETRESET)
+#endif
+#ifdef ENETUNREACH
+CP_ERRNO(ENETUNREACH)
+#endif
+#ifdef ENFILE
+CP_ERRNO(ENFILE)
+#endif
+#ifdef ENOBUFS
+CP_ERRNO(ENOBUFS)
+#endif
+#ifdef ENODATA
+CP_ERRNO(ENODATA)
+#endif
+#ifdef ENODEV
+CP_ERRNO(ENODEV)
+#endif
+#ifdef ENOENT
+CP_ERRNO(ENOENT)
+#endif
+#ifdef ENOEXEC
+CP_ERRNO(ENOEXEC)
+#endif
+#ifdef ENOLCK
+CP_ERRNO(ENOLCK)
+#endif
+#ifdef ENOLINK
+CP_ERRNO(ENOLINK)
+#endif
+#ifdef ENOMEM
+CP_ERRNO(ENOMEM)
+#endif
+#ifdef ENOMSG
+CP_ERRNO(ENOMSG)
+#endif
+#ifdef ENOPROTOOPT
+CP_ERRNO(ENOPROTOOPT)
+#endif
+#ifdef ENOSPC
+CP_ERRNO(ENOSPC)
+#endif
+#ifdef ENOSR
+CP_ERRNO(ENOSR)
+#endif
+#ifdef ENOSTR
+CP_ERRNO(ENOSTR)
+#endif
+#ifdef ENOSYS
+CP_ERRNO(ENOSYS)
+#endif
+#ifdef ENOTCONN
+CP_ERRNO(ENOTCONN)
+#endif
+#ifdef ENOTDIR
+CP_ERRNO(ENOTDIR)
+#endif
+#ifdef ENOTEMPTY
+CP_ERRNO(ENOTEMPTY)
+#endif
+#ifdef ENOTRECOVERABLE
+CP_ERRNO(ENOTRECOVERABLE)
+#endif
+#ifdef ENOTSOCK
+CP_ERRNO(ENOTSOCK)
+#endif
+#ifdef ENOTSUP
+CP_ERRNO(ENOTSUP)
+#endif
+#ifdef ENOTTY
+CP_ERRNO(ENOTTY)
+#endif
+#ifdef ENXIO
+CP_ERRNO(ENXIO)
+#endif
+#ifdef EOPNOTSUPP
+CP_ERRNO(EOPNOTSUPP)
+#endif
+#ifdef EOVERFLOW
+CP_ERRNO(EOVERFLOW)
+#endif
+#ifdef EOWNERDEAD
+CP_ERRNO(EOWNERDEAD)
+#endif
+#ifdef EPERM
+CP_ERRNO(EPERM)
+#endif
+#ifdef EPIPE
+CP_ERRNO(EPIPE)
+#endif
+#ifdef EPROTO
+CP_ERRNO(EPROTO)
+#endif
+#ifdef EPROTONOSUPPORT
+CP_ERRNO(EPROTONOSUPPORT)
+#endif
+#ifdef EPROTOTYPE
+CP_ERRNO(EPROTOTYPE)
+#endif
+#ifdef ERANGE
+CP_ERRNO(ERANGE)
+#endif
+#ifdef EROFS
+CP_ERRNO(EROFS)
+#endif
+#ifdef ESPIPE
+CP_ERRNO(ESPIPE)
+#endif
+#ifdef ESRCH
+CP_ERRNO(ESRCH)
+#endif
+#ifdef ESTALE
+CP_ERRNO(ESTALE)
+#endif
+#ifdef ETIME
+CP_ERRNO(ETIME)
+#endif
+#ifdef ETIMEDOUT
+CP_ERRNO(ETIMEDOUT)
+#endif
+#ifdef ETXTBSY
+CP_ERRNO(ETXTBSY)
+#endif
+#ifdef EWOULDBLOCK
+CP_ERRNO(EWOULDBLOCK)
+#endif
+#ifdef EXDEV
+CP_ERRNO(EXDEV)
+#endif

@@ -1,0 +1,89 @@
+// Per-environment state and the structures the interpreter runs on.
+#pragma once
+
+#include <node_api.h>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace callplan {
+
+enum Opcode : uint32_t {
+#define OP(name, doc) OP_##name,
+#include "ops.def"
+#undef OP
+  OP_COUNT
+};
+
+// One decoded instruction: the handler address replaces the opcode when a plan is installed.
+struct Inst {
+  const void *handler;
+  uint32_t op;
+  uint32_t dst;
+  uint32_t arg;
+  uint32_t aux;
+};
+
+// Bump allocator over one preallocated block. Calls nest (a callback may call into C
+// again), so callers take a mark on entry and restore it on exit.
+struct Arena {
+  uint8_t *base = nullptr;
+  uint8_t *top = nullptr;
+  uint8_t *end = nullptr;
+
+  uint8_t *Alloc(size_t size, size_t align = 16) {
+    uintptr_t p = (reinterpret_cast<uintptr_t>(top) + (align - 1)) & ~(uintptr_t)(align - 1);
+    if (p + size > reinterpret_cast<uintptr_t>(end) || p + size < p) return nullptr;
+    top = reinterpret_cast<uint8_t *>(p + size);
+    return reinterpret_cast<uint8_t *>(p);
+  }
+};
+
+struct Config {
+  uint64_t sync_stack_size = 2 << 20;
+  uint64_t sync_heap_size = 1 << 20;
+  uint64_t async_stack_size = 128 << 10;
+  uint64_t async_heap_size = 128 << 10;
+  uint64_t resident_async_pools = 8;
+  uint64_t max_async_calls = 256;
+  uint64_t max_type_size = 64 << 20;
+};
+
+// Shared by every function declared from one library, so calls after unload() fail cleanly.
+struct LibraryState {
+  void *handle = nullptr;
+  bool loaded = true;
+  uint32_t refs = 1;
+};
+
+struct Runtime {
+  Arena arena;                      // frames and scratch values of synchronous calls
+  std::vector<void *> overflow;     // malloc'ed scratch values larger than the arena
+  int last_errno = 0;
+  uint64_t disposed = 0;
+  Config config;
+  bool memory_used = false;
+  napi_ref errno_table = nullptr;
+
+  bool EnsureArena();
+};
+
+// A declared function: the pre-decoded plan plus what error messages need.
+struct CallPlan {
+  Runtime *rt = nullptr;
+  LibraryState *lib = nullptr;
+  void *target = nullptr;
+  uint32_t nargs = 0;
+  uint32_t frame_bytes = 0;
+  std::vector<Inst> code;
+  std::vector<std::string> arg_types;  // C type name per argument, for errors only
+  std::string name;
+};
+
+Runtime *GetRuntime(napi_env env);
+napi_value Invoke(napi_env env, napi_callback_info info);
+const void *const *DispatchTable();
+bool DecodePlan(napi_env env, CallPlan *plan, const uint32_t *words, size_t count);
+
+}  // namespace callplan

@@ -1,0 +1,131 @@
+// The public API: a drop-in for Koffi 3.
+import { native } from './native.js';
+import { Library, type LoadOptions } from './library.js';
+import {
+  types, resolveType, makeOpaque, makeAlias, makeNamedPointer, DirectedType, describe,
+  makeDisposable, checkName, type TypeObject,
+} from './types.js';
+import { config } from './config.js';
+import { PLAN_MAGIC } from './plan.js';
+
+export type { TypeObject, LoadOptions };
+export { Library as LibraryHandle };
+
+export const version: string = '0.1.0';
+export const extension: string = process.platform === 'win32' ? '.dll' : process.platform === 'darwin' ? '.dylib' : '.so';
+
+const LOAD_OPTIONS = ['lazy', 'global', 'deep'];
+
+export function load(path?: string | null, options?: LoadOptions): Library {
+  if (path !== null && path !== undefined && typeof path !== 'string')
+    throw new TypeError(`load(): expected a library path or null, received ${describe(path)}`);
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`load(): expected an options object, received ${describe(options)}`);
+    const unknown = Object.keys(options).filter((k) => !LOAD_OPTIONS.includes(k));
+    if (unknown.length) throw new Error(`load(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; known: ${LOAD_OPTIONS.join(', ')}`);
+  }
+  return new Library(path ? path : null, options);
+}
+
+export function type(spec: unknown): TypeObject {
+  return resolveType(spec);
+}
+
+const warned = new Set<string>();
+function deprecated(name: string, instead: string): void {
+  if (warned.has(name)) return;
+  warned.add(name);
+  process.emitWarning(`koffi.${name}() is deprecated, use koffi.${instead}() instead`, 'DeprecationWarning');
+}
+
+export function resolve(spec: unknown): TypeObject {
+  deprecated('resolve', 'type');
+  return resolveType(spec);
+}
+
+export function introspect(spec: unknown): TypeObject {
+  deprecated('introspect', 'type');
+  return resolveType(spec);
+}
+
+export function sizeof(spec: unknown): number {
+  return resolveType(spec).size;
+}
+
+export function alignof(spec: unknown): number {
+  return resolveType(spec).alignment;
+}
+
+export function opaque(name?: string | null): TypeObject {
+  return makeOpaque(name ?? null);
+}
+
+export function alias(name: string, target: unknown): TypeObject {
+  return makeAlias(name, target);
+}
+
+/** pointer(type), pointer(type, count), pointer(name, type), pointer(name, type, count) */
+export function pointer(...args: unknown[]): TypeObject {
+  if (typeof args[0] === 'string' && args.length >= 2 && typeof args[1] !== 'number')
+    return makeNamedPointer(checkName(args[0], 'pointer'), args[1], args[2] === undefined ? 1 : (args[2] as number));
+  if (args[0] === null && args.length >= 2) return makeNamedPointer(null, args[1], args[2] === undefined ? 1 : (args[2] as number));
+  return makeNamedPointer(null, args[0], args[1] === undefined ? 1 : (args[1] as number));
+}
+
+function directed(spec: unknown, direction: 'in' | 'out' | 'inout', fn: string): DirectedType {
+  const t = resolveType(spec);
+  if (direction !== 'in' && t.primitive !== 'Pointer' && t.primitive !== 'String' && t.primitive !== 'String16' && t.primitive !== 'String32')
+    throw new TypeError(`${fn}(): only pointer types can be output parameters, received '${t.name}'`);
+  return new DirectedType(t, direction);
+}
+
+export function out(spec: unknown): DirectedType { return directed(spec, 'out', 'out'); }
+export function inout(spec: unknown): DirectedType { return directed(spec, 'inout', 'inout'); }
+export function in_(spec: unknown): DirectedType { return directed(spec, 'in', 'in'); }
+
+/** disposable(type), disposable(name, type), disposable(name, type, free) */
+export function disposable(...args: unknown[]): TypeObject {
+  let name: string | null = null;
+  let rest = args;
+  if (typeof args[0] === 'string' && args.length >= 2) {
+    name = checkName(args[0], 'type');
+    rest = args.slice(1);
+  } else if (args[0] === null && args.length >= 2) {
+    rest = args.slice(1);
+  }
+  const [spec, free] = rest;
+  if (free !== undefined && free !== null && typeof free !== 'function')
+    throw new TypeError(`disposable(): expected a dispose function, received ${describe(free)}`);
+  const t = makeDisposable(resolveType(spec), name, (free as ((p: bigint) => void) | null | undefined) ?? null);
+  return t;
+}
+
+export function errno(value?: number): number {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value)))
+    throw new TypeError(`errno(): expected an integer, received ${describe(value)}`);
+  return native.errno(value);
+}
+
+export const os = { errno: Object.freeze(native.errnoTable()) };
+
+export { config };
+
+export function stats(): { disposed: number; callbacks: number } {
+  return { disposed: native.stats().disposed, callbacks: 0 };
+}
+
+export function address(value: unknown): bigint | null {
+  return native.address(value);
+}
+
+export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
+
+export { types };
+
+const koffi = {
+  load, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
+  disposable, errno, os, config, stats, address, types, version, extension, internal, LibraryHandle: Library,
+};
+
+export { in_ as in };
+export default koffi;

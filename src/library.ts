@@ -1,0 +1,215 @@
+// Libraries and function declarations: prototypes and classic signatures become call plans
+// installed once in the native interpreter.
+import { native, type LibraryHandle } from './native.js';
+import { parsePrototype, type Convention, type Direction } from './parser.js';
+import { resolve, resolveSpec, describe, type TypeObject, type ResolvedType } from './types.js';
+import { compilePlan } from './plan.js';
+
+export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
+
+export interface FunctionInfo {
+  name: string;
+  arguments: TypeObject[];
+  result: TypeObject;
+}
+
+const CONVENTIONS: Record<string, Convention> = {
+  __cdecl: 'cdecl', __stdcall: 'stdcall', __fastcall: 'fastcall', __thiscall: 'thiscall',
+};
+
+export interface Signature {
+  name: string;
+  convention: Convention;
+  result: TypeObject;
+  params: TypeObject[];
+  directions: Direction[];
+  variadic: boolean;
+}
+
+const DIRECTION_NAMES: Record<Direction, string> = { in: 'Input', out: 'Output', inout: 'Inout' };
+
+function paramType(spec: unknown, index: number, fn: string): { type: TypeObject; direction: Direction } {
+  return checkParam(resolve(spec), index, fn);
+}
+
+function checkParam(r: ResolvedType, index: number, fn: string): { type: TypeObject; direction: Direction } {
+  if (r.array.length)
+    throw new TypeError(`${fn}(): parameter ${index + 1} is an array type; C arrays decay to pointers, declare it as '${r.type.name} *'`);
+  if (r.type.primitive === 'Void') throw new TypeError(`${fn}(): parameter ${index + 1} cannot be void`);
+  return r;
+}
+
+function resultType(spec: unknown, fn: string): TypeObject {
+  return checkResult(resolve(spec), fn);
+}
+
+function checkResult(r: ResolvedType, fn: string): TypeObject {
+  if (r.array.length)
+    throw new TypeError(`${fn}(): the result is an array type; C functions cannot return arrays, return '${r.type.name} *'`);
+  return r.type;
+}
+
+/** Parses every accepted form of lib.func / koffi.proto into one signature. */
+export function parseSignature(args: readonly unknown[], what: string): Signature {
+  let convention: Convention = 'cdecl';
+  let rest = args;
+  if (rest.length === 4) {
+    const c = rest[0];
+    if (typeof c !== 'string' || !(c in CONVENTIONS))
+      throw new TypeError(`${what}: invalid calling convention ${JSON.stringify(c)}, expected one of ${Object.keys(CONVENTIONS).join(', ')}`);
+    convention = CONVENTIONS[c];
+    rest = rest.slice(1);
+  }
+  if (rest.length === 1) {
+    if (typeof rest[0] !== 'string') throw new TypeError(`${what}: expected a prototype string, received ${describe(rest[0])}`);
+    const proto = parsePrototype(rest[0]);
+    const params = proto.params.map((p, i) => checkParam(resolveSpec(p.type, rest[0] as string), i, proto.name));
+    return {
+      name: proto.name,
+      convention: proto.convention,
+      result: checkResult(resolveSpec(proto.result, rest[0]), proto.name),
+      params: params.map((p) => p.type),
+      directions: params.map((p) => p.direction),
+      variadic: proto.variadic,
+    };
+  }
+  if (rest.length === 3) {
+    const [name, result, params] = rest;
+    if (typeof name !== 'string' && typeof name !== 'number')
+      throw new TypeError(`${what}: expected a function name, received ${describe(name)}`);
+    if (typeof name === 'number') throw new Error(`${what}: ordinal function names exist only on Windows`);
+    if (!Array.isArray(params)) throw new TypeError(`${what}: expected an array of parameter types, received ${describe(params)}`);
+    let variadic = false;
+    const list = params.slice();
+    if (list.length && list[list.length - 1] === '...') {
+      variadic = true;
+      list.pop();
+    }
+    const resolved = list.map((p, i) => {
+      if (p === '...') throw new TypeError(`${name}(): '...' must be the last parameter`);
+      return paramType(p, i, name);
+    });
+    return {
+      name, convention,
+      result: resultType(result, name),
+      params: resolved.map((p) => p.type),
+      directions: resolved.map((p) => p.direction),
+      variadic,
+    };
+  }
+  throw new TypeError(`${what}: expected (prototype), (name, result, params) or (convention, name, result, params), received ${args.length} arguments`);
+}
+
+
+export class Library {
+  #handle: LibraryHandle;
+  #path: string | null;
+
+  constructor(path: string | null, options: LoadOptions = {}) {
+    this.#path = path;
+    let flags = options.lazy ? native.RTLD_LAZY : native.RTLD_NOW;
+    flags |= options.global ? native.RTLD_GLOBAL : native.RTLD_LOCAL;
+    if (options.deep) {
+      if (native.RTLD_DEEPBIND === undefined) throw new Error('The deep option (RTLD_DEEPBIND) is not available on this platform');
+      flags |= native.RTLD_DEEPBIND;
+    }
+    this.#handle = native.load(path, flags);
+  }
+
+  func(...args: unknown[]): Function {
+    return declare(this.#handle, parseSignature(args, 'func()'));
+  }
+
+  cdecl(...args: unknown[]): Function { return this.#withConvention('__cdecl', args); }
+  stdcall(...args: unknown[]): Function { return this.#withConvention('__stdcall', args); }
+  fastcall(...args: unknown[]): Function { return this.#withConvention('__fastcall', args); }
+  thiscall(...args: unknown[]): Function { return this.#withConvention('__thiscall', args); }
+
+  #withConvention(convention: string, args: unknown[]): Function {
+    const sig = parseSignature(args.length === 3 ? [convention, ...args] : args, `${convention.slice(2)}()`);
+    return declare(this.#handle, sig);
+  }
+
+  symbol(name: unknown, type?: unknown): bigint {
+    if (typeof name !== 'string') throw new TypeError(`symbol(): expected a symbol name, received ${describe(name)}`);
+    if (type !== undefined) resolve(type);
+    return native.symbol(this.#handle, name);
+  }
+
+  unload(): void {
+    native.unload(this.#handle);
+  }
+
+  get path(): string | null { return this.#path; }
+}
+
+export function declare(handle: LibraryHandle, sig: Signature): Function {
+  const address = native.symbol(handle, sig.name);
+  if (sig.variadic) return declareVariadic(handle, address, sig);
+  const plan = compilePlan(sig.params, sig.result);
+  const fn = native.install(plan.words, handle, address, sig.name, sig.params.map((t) => t.name));
+  defineInfo(fn, sig);
+  return fn;
+}
+
+function defineInfo(fn: Function, sig: Signature): void {
+  const info = {
+    name: sig.name,
+    arguments: sig.params.map((t, i) => ({ ...t, type: t, direction: DIRECTION_NAMES[sig.directions[i]] })),
+    result: sig.result,
+  };
+  Object.defineProperty(fn, 'info', { value: info, enumerable: true });
+}
+
+// Variadic calls take (type, value) pairs after the fixed arguments; each distinct list of
+// types is compiled once and cached.
+function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature): Function {
+  const fixed = sig.params.length;
+  const cache = new Map<string, Function>();
+  const name = sig.name;
+  const fn = function (this: unknown, ...args: unknown[]) {
+    if (args.length < fixed || (args.length - fixed) % 2 !== 0)
+      throw new TypeError(`${name}(): expected ${fixed} fixed argument${fixed === 1 ? '' : 's'} followed by (type, value) pairs, received ${args.length} arguments`);
+    let key = '';
+    for (let i = fixed; i < args.length; i += 2) {
+      const t = args[i];
+      key += (typeof t === 'string' ? t : isTypeObjectName(t)) + '\u0000';
+    }
+    let target = cache.get(key);
+    if (!target) {
+      const extra: TypeObject[] = [];
+      for (let i = fixed; i < args.length; i += 2) {
+        const r = resolve(args[i]);
+        if (r.array.length || r.type.primitive === 'Void')
+          throw new TypeError(`${name}(): variadic argument ${(i - fixed) / 2 + 1} has invalid type '${r.type.name}'`);
+        extra.push(promote(r.type));
+      }
+      const params = [...sig.params, ...extra];
+      const plan = compilePlan(params, sig.result, { variadic: true });
+      target = native.install(plan.words, handle, address, name, params.map((t) => t.name));
+      if (cache.size < 1024) cache.set(key, target);
+    }
+    const values: unknown[] = args.slice(0, fixed);
+    for (let i = fixed + 1; i < args.length; i += 2) values.push(args[i]);
+    return target(...values);
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  defineInfo(fn, sig);
+  return fn;
+}
+
+let anonymousTypeIds = new WeakMap<object, string>();
+let nextTypeId = 0;
+function isTypeObjectName(t: unknown): string {
+  if (typeof t === 'object' && t !== null) {
+    let id = anonymousTypeIds.get(t);
+    if (!id) anonymousTypeIds.set(t, (id = `#${nextTypeId++}`));
+    return id;
+  }
+  return String(t);
+}
+
+// Default argument promotions of C: float becomes double in a variadic call.
+function promote(t: TypeObject): TypeObject {
+  return t.primitive === 'Float32' ? (resolve('double').type) : t;
+}

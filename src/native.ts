@@ -1,0 +1,33 @@
+// Loads the compiled addon. CALLPLAN_NATIVE selects another build (cross builds, bundlers,
+// Electron); otherwise the one node-gyp wrote next to the package.
+import { join } from 'node:path';
+
+export interface NativeLayout {
+  gpr: number; sse: number; stackBytes: number; al: number; stack: number;
+  magic: number; threaded: boolean; opcodes: string[];
+}
+
+export interface LibraryHandle { readonly __brand: 'LibraryHandle' }
+
+export interface NativeAddon {
+  load(path: string | null, flags: number): LibraryHandle;
+  symbol(lib: LibraryHandle, name: string): bigint;
+  unload(lib: LibraryHandle): void;
+  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string[]): Function;
+  errno(value?: number): number;
+  errnoTable(): Record<string, number>;
+  config(values?: Record<string, number>): Record<string, number>;
+  stats(): { disposed: number };
+  address(value: unknown): bigint | null;
+  layout: NativeLayout;
+  RTLD_LAZY: number; RTLD_NOW: number; RTLD_GLOBAL: number; RTLD_LOCAL: number; RTLD_DEEPBIND?: number;
+}
+
+function loadAddon(): NativeAddon {
+  const path = process.env.CALLPLAN_NATIVE || join(__dirname, '..', 'build', 'Release', 'callplan.node');
+  // A plain require would be resolved by bundlers; the addon is always loaded from disk.
+  const req = typeof module !== 'undefined' && module.require ? module.require.bind(module) : require;
+  return req(path) as NativeAddon;
+}
+
+export const native: NativeAddon = loadAddon();
