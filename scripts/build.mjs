@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateOpcodes } from './gen-opcodes.mjs';
+import { buildTestLibs } from './build-testlib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -31,6 +32,9 @@ writeFileSync('dist/index.mjs', [
   ...aliased.map((n, i) => `const alias${i} = koffi[${JSON.stringify(n)}];\nexport { alias${i} as ${n} };`),
   '',
 ].join('\n'));
+
+// The C test libraries exist only in a source checkout (they are not published).
+if (existsSync(join(root, 'test', 'lib'))) buildTestLibs(root, { quiet: true });
 
 if (!process.argv.includes('--no-types')) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -6,6 +6,7 @@ import {
   makeDisposable, checkName, type TypeObject,
 } from './types.js';
 import { config } from './config.js';
+import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite.js';
 import { PLAN_MAGIC } from './plan.js';
 
 export type { TypeObject, LoadOptions };
@@ -100,6 +101,15 @@ export function disposable(...args: unknown[]): TypeObject {
   return t;
 }
 
+export function struct(...args: unknown[]): TypeObject { return makeAggregate('struct', args); }
+export function pack(...args: unknown[]): TypeObject { return makeAggregate('pack', args); }
+export function union(...args: unknown[]): TypeObject { return makeAggregate('union', args); }
+export function array(ref: unknown, length: unknown, hint?: unknown, countedHint?: unknown): TypeObject {
+  return makeArray(ref, length, hint, countedHint);
+}
+export function enumeration(...args: unknown[]): TypeObject { return makeEnumeration(args); }
+export function offsetof(spec: unknown, member: unknown): number { return offsetOf(spec, member); }
+
 export function errno(value?: number): number {
   if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value)))
     throw new TypeError(`errno(): expected an integer, received ${describe(value)}`);
@@ -123,7 +133,7 @@ export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
 export { types };
 
 const koffi = {
-  load, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
+  load, struct, pack, union, array, enumeration, offsetof, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
   disposable, errno, os, config, stats, address, types, version, extension, internal, LibraryHandle: Library,
 };
 

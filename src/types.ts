@@ -18,6 +18,11 @@ export interface TypeInternals {
   dispose?: 'free' | ((ptr: bigint) => void);
   /** An opaque type has no layout until redefined. */
   opaque?: boolean;
+  /** Declared with pack(): members are unaligned. */
+  packed?: boolean;
+  /** Flexible array member sized by a sibling member. */
+  countedBy?: string;
+  maxLength?: number;
 }
 
 export const INTERNALS: unique symbol = Symbol('callplan.type');
@@ -39,7 +44,7 @@ export interface TypeObject {
 
 export class TypeError_ extends TypeError {}
 
-function makeType(name: string, primitive: Primitive, size: number, alignment: number,
+export function makeType(name: string, primitive: Primitive, size: number, alignment: number,
                   extra: Partial<TypeObject> = {}, internals: TypeInternals = {}): TypeObject {
   const t = { name, primitive, size, alignment, disposable: false, ...extra } as TypeObject;
   Object.defineProperty(t, INTERNALS, { value: internals, enumerable: false });

@@ -122,7 +122,7 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
     return env.Undefined();
   }
   napi_value fn;
-  napi_create_function(env, plan->name.c_str(), plan->name.size(), Invoke, plan, &fn);
+  napi_create_function(env, plan->name.c_str(), plan->name.size(), InvokerFor(plan->nargs), plan, &fn);
   napi_add_finalizer(env, fn, plan, DeletePlan, nullptr, nullptr);
   return Napi::Value(env, fn);
 }

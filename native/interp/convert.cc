@@ -20,23 +20,31 @@ uint64_t DoubleToU64(double d) {
   return (uint64_t)(int64_t)d;
 }
 
-static bool IsNullish(napi_env env, napi_value v) {
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  return t == napi_null || t == napi_undefined;
+static size_t TypedArrayBytes(napi_typedarray_type type, size_t length) {
+  static const uint8_t kElementSize[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
+  return length * ((size_t)type < sizeof(kElementSize) ? kElementSize[type] : 1);
 }
 
+// Tried in order of how often each kind is passed: BigInt addresses, then Buffers and typed
+// arrays, then the rest after one napi_typeof.
 Got GetPointer(napi_env env, napi_value v, uint32_t min_bytes, void **out) {
+  uint64_t addr;
+  bool lossless;
+  if (napi_get_value_bigint_uint64(env, v, &addr, &lossless) == napi_ok) {
+    *out = reinterpret_cast<void *>(addr);
+    return Got::Ok;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) == napi_ok) {
+    if (TypedArrayBytes(type, length) < min_bytes) return Got::TooSmall;
+    *out = data;
+    return Got::Ok;
+  }
   napi_valuetype t;
   napi_typeof(env, v, &t);
   switch (t) {
-    case napi_bigint: {
-      uint64_t addr;
-      bool lossless;
-      napi_get_value_bigint_uint64(env, v, &addr, &lossless);
-      *out = reinterpret_cast<void *>(addr);
-      return Got::Ok;
-    }
     case napi_null:
     case napi_undefined:
       *out = nullptr;
@@ -47,15 +55,7 @@ Got GetPointer(napi_env env, napi_value v, uint32_t min_bytes, void **out) {
     case napi_object: {
       bool is;
       size_t bytes = 0;
-      void *data = nullptr;
-      if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
-        napi_typedarray_type type;
-        size_t length, offset;
-        napi_value buffer;
-        napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset);
-        static const uint8_t kElementSize[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
-        bytes = length * ((size_t)type < sizeof(kElementSize) ? kElementSize[type] : 1);
-      } else if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+      if (napi_is_dataview(env, v, &is) == napi_ok && is) {
         napi_value buffer;
         size_t offset;
         napi_get_dataview_info(env, v, &bytes, &data, &buffer, &offset);
@@ -82,11 +82,7 @@ static Got GetString(napi_env env, Runtime *rt, napi_value v, Unit **out) {
   if (room > 64) {
     Unit *buf = reinterpret_cast<Unit *>(arena.top);
     size_t len;
-    if (Read(env, v, buf, room, &len) != napi_ok) {
-      if (!IsNullish(env, v)) return Got::WrongType;
-      *out = nullptr;
-      return Got::Ok;
-    }
+    if (Read(env, v, buf, room, &len) != napi_ok) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
     if (len + 1 < room) {
       arena.top += ((len + 1) * sizeof(Unit) + 7) & ~(size_t)7;
       *out = buf;
@@ -94,11 +90,7 @@ static Got GetString(napi_env env, Runtime *rt, napi_value v, Unit **out) {
     }
   }
   size_t len;
-  if (Read(env, v, nullptr, 0, &len) != napi_ok) {
-    if (!IsNullish(env, v)) return Got::WrongType;
-    *out = nullptr;
-    return Got::Ok;
-  }
+  if (Read(env, v, nullptr, 0, &len) != napi_ok) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
   Unit *buf = static_cast<Unit *>(malloc((len + 1) * sizeof(Unit)));
   if (!buf) return Got::NoMemory;
   rt->overflow.push_back(buf);
@@ -116,6 +108,9 @@ Got GetUtf16(napi_env env, Runtime *rt, napi_value v, char16_t **out) {
 }
 
 Got GetUtf32(napi_env env, Runtime *rt, napi_value v, char32_t **out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t != napi_string) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
   char16_t *units;
   Got got = GetUtf16(env, rt, v, &units);
   if (got != Got::Ok || !units) {
@@ -239,7 +234,7 @@ static const char *Expected(uint32_t op) {
     case OP_ARG_PTR: return "a BigInt address, null, Buffer, TypedArray, ArrayBuffer or DataView";
     case OP_ARG_STR:
     case OP_ARG_STR16:
-    case OP_ARG_STR32: return "a string or null";
+    case OP_ARG_STR32: return "a string, null, a BigInt address or a buffer";
     default: return "a number or BigInt";
   }
 }

@@ -63,6 +63,7 @@ void FreeOverflow(Runtime *rt, size_t mark) {
 }  // namespace
 
 static napi_value Interpret(napi_env env, CallPlan *plan, napi_value *argv, uint8_t *frame);
+static napi_value Run(napi_env env, napi_callback_info info, CallPlan *plan, napi_value *argv, size_t argc);
 
 const void *const *DispatchTable() {
 #ifdef CP_THREADED
@@ -72,12 +73,18 @@ const void *const *DispatchTable() {
 #endif
 }
 
-napi_value Invoke(napi_env env, napi_callback_info info) {
-  napi_value inline_argv[kInlineArgs];
-  size_t argc = kInlineArgs;
+// Arguments arrive in an array sized for the declared count, so Node-API does not pad unused
+// slots with undefined; functions with more parameters than kInlineArgs take the arena path.
+template <size_t kCapacity>
+static napi_value InvokeFixed(napi_env env, napi_callback_info info) {
+  napi_value argv[kCapacity ? kCapacity : 1];
+  size_t argc = kCapacity;
   void *data;
-  napi_get_cb_info(env, info, &argc, inline_argv, nullptr, &data);
-  CallPlan *plan = static_cast<CallPlan *>(data);
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
+  return Run(env, info, static_cast<CallPlan *>(data), argv, argc);
+}
+
+static napi_value Run(napi_env env, napi_callback_info info, CallPlan *plan, napi_value *argv, size_t argc) {
   if (argc != plan->nargs) return ThrowArity(env, plan, argc);
   if (!plan->lib->loaded) return ThrowUnloaded(env, plan);
 
@@ -90,7 +97,6 @@ napi_value Invoke(napi_env env, napi_callback_info info) {
     frame = rt->arena.Alloc(plan->frame_bytes);
     if (!frame) return ThrowArenaExhausted(env, plan);
   }
-  napi_value *argv = inline_argv;
   if (argc > kInlineArgs) {
     argv = reinterpret_cast<napi_value *>(rt->arena.Alloc(argc * sizeof(napi_value), 8));
     if (!argv) {
@@ -104,6 +110,15 @@ napi_value Invoke(napi_env env, napi_callback_info info) {
   rt->arena.top = mark;
   if (rt->overflow.size() != overflow_mark) FreeOverflow(rt, overflow_mark);
   return result;
+}
+
+napi_callback InvokerFor(uint32_t nargs) {
+  static const napi_callback kInvokers[] = {
+      InvokeFixed<0>, InvokeFixed<1>, InvokeFixed<2>,  InvokeFixed<3>,  InvokeFixed<4>,  InvokeFixed<5>,
+      InvokeFixed<6>, InvokeFixed<7>, InvokeFixed<8>,  InvokeFixed<9>,  InvokeFixed<10>, InvokeFixed<11>,
+      InvokeFixed<12>, InvokeFixed<13>, InvokeFixed<14>, InvokeFixed<15>, InvokeFixed<16>};
+  static_assert(sizeof(kInvokers) / sizeof(kInvokers[0]) == kInlineArgs + 1, "one invoker per inline count");
+  return kInvokers[nargs < kInlineArgs ? nargs : kInlineArgs];
 }
 
 // Returns the JS result, or nullptr with an exception pending.

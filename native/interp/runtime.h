@@ -82,7 +82,8 @@ struct CallPlan {
 };
 
 Runtime *GetRuntime(napi_env env);
-napi_value Invoke(napi_env env, napi_callback_info info);
+// The Node-API callback for a function of `nargs` parameters.
+napi_callback InvokerFor(uint32_t nargs);
 const void *const *DispatchTable();
 bool DecodePlan(napi_env env, CallPlan *plan, const uint32_t *words, size_t count);
 
