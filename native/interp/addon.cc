@@ -89,13 +89,27 @@ Napi::Value Unload(const Napi::CallbackInfo &info) {
   LibraryState *lib = UnwrapLibrary(info[0]);
   if (lib && lib->loaded) {
     lib->loaded = false;
+    for (CallPlan *p = lib->plans; p; p = p->next) p->nargs = kUnloadedArity;
     if (lib->handle) dlclose(lib->handle);
   }
   return info.Env().Undefined();
 }
 
+void LinkPlan(LibraryState *lib, CallPlan *plan) {
+  plan->lib = lib;
+  lib->refs++;
+  plan->next = lib->plans;
+  if (lib->plans) lib->plans->prev = plan;
+  lib->plans = plan;
+}
+
 void DeletePlan(napi_env, void *data, void *) {
   auto *plan = static_cast<CallPlan *>(data);
+  if (plan->prev)
+    plan->prev->next = plan->next;
+  else
+    plan->lib->plans = plan->next;
+  if (plan->next) plan->next->prev = plan->prev;
   ReleaseLibrary(plan->lib);
   delete plan;
 }
@@ -110,21 +124,33 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   uint64_t address = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
   auto *plan = new CallPlan();
   plan->rt = GetRuntime(env);
-  plan->lib = lib;
-  lib->refs++;
+  LinkPlan(lib, plan);
   plan->target = reinterpret_cast<void *>(address);
   plan->name = info[3].As<Napi::String>().Utf8Value();
   auto types = info[4].As<Napi::Array>();
   for (uint32_t i = 0; i < types.Length(); i++) plan->arg_types.push_back(types.Get(i).As<Napi::String>().Utf8Value());
-  if (!DecodePlan(env, plan, words.Data(), words.ElementLength())) {
+  if (!DecodePlan(plan, words.Data(), words.ElementLength())) {
     DeletePlan(env, plan, nullptr);
     Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  napi_value fn;
-  napi_create_function(env, plan->name.c_str(), plan->name.size(), InvokerFor(plan->nargs), plan, &fn);
-  napi_add_finalizer(env, fn, plan, DeletePlan, nullptr, nullptr);
-  return Napi::Value(env, fn);
+  // Declared functions are plain V8 functions: see v8compat.h for why.
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  Runtime *rt = plan->rt;
+  if (rt->plan_holder.IsEmpty()) {
+    v8::Local<v8::ObjectTemplate> tmpl = v8::ObjectTemplate::New(isolate);
+    tmpl->SetInternalFieldCount(1);
+    rt->plan_holder.Reset(isolate, tmpl);
+  }
+  v8::Local<v8::Object> holder = rt->plan_holder.Get(isolate)->NewInstance(context).ToLocalChecked();
+  holder->SetAlignedPointerInInternalField(0, plan);
+  v8::Local<v8::Function> fn =
+      v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();
+  fn->SetName(NewString(isolate, plan->name));
+  napi_value value = ToNapi(fn);
+  napi_add_finalizer(env, value, plan, DeletePlan, nullptr, nullptr);
+  return Napi::Value(env, value);
 }
 
 Napi::Value Errno(const Napi::CallbackInfo &info) {
@@ -190,9 +216,10 @@ Napi::Value Stats(const Napi::CallbackInfo &info) {
 Napi::Value Address(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   void *p = nullptr;
-  if (GetPointer(env, info[0], 0, &p) != Got::Ok) {
+  v8::Local<v8::Value> value = ToLocal(info[0]);
+  if (GetPointer(value, 0, &p) != Got::Ok) {
     Napi::TypeError::New(env, "address(): expected a pointer, Buffer, TypedArray, ArrayBuffer or DataView, received " +
-                                  DescribeValue(env, info[0]))
+                                  DescribeValue(v8::Isolate::GetCurrent(), value))
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -224,6 +251,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       env, rt,
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
+        r->plan_holder.Reset();
         free(r->arena.base);
         for (void *p : r->overflow) free(p);
         delete r;

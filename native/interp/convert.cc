@@ -1,126 +1,128 @@
 #include "convert.h"
 
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace callplan {
 
-bool GetBigIntI64(napi_env env, napi_value v, int64_t *out) {
-  bool lossless;
-  return napi_get_value_bigint_int64(env, v, out, &lossless) == napi_ok;
+int64_t DoubleToI64(double d) {
+  if (!std::isfinite(d)) return 0;
+  d = std::trunc(d);
+  if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) return (int64_t)d;
+  // Beyond int64: keep the low 64 bits, as a modular conversion does.
+  double m = std::fmod(d, 18446744073709551616.0);
+  if (m < 0) m += 18446744073709551616.0;
+  return (int64_t)(uint64_t)m;
 }
 
 uint64_t DoubleToU64(double d) {
-  if (!(d == d)) return 0;
-  if (d >= 18446744073709551616.0) return UINT64_MAX;
-  if (d >= 9223372036854775808.0) return (uint64_t)d;
-  if (d <= -9223372036854775808.0) return (uint64_t)INT64_MIN;
-  return (uint64_t)(int64_t)d;
+  if (!std::isfinite(d)) return 0;
+  d = std::trunc(d);
+  if (d >= 0 && d < 18446744073709551616.0) return (uint64_t)d;
+  return (uint64_t)DoubleToI64(d);
 }
 
-static size_t TypedArrayBytes(napi_typedarray_type type, size_t length) {
-  static const uint8_t kElementSize[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
-  return length * ((size_t)type < sizeof(kElementSize) ? kElementSize[type] : 1);
-}
-
-// Tried in order of how often each kind is passed: BigInt addresses, then Buffers and typed
-// arrays, then the rest after one napi_typeof.
-Got GetPointer(napi_env env, napi_value v, uint32_t min_bytes, void **out) {
-  uint64_t addr;
-  bool lossless;
-  if (napi_get_value_bigint_uint64(env, v, &addr, &lossless) == napi_ok) {
-    *out = reinterpret_cast<void *>(addr);
+Got GetPointer(Value v, uint32_t min_bytes, void **out) {
+  if (v->IsBigInt()) {
+    bool lossless;
+    *out = reinterpret_cast<void *>(v.As<v8::BigInt>()->Uint64Value(&lossless));
     return Got::Ok;
   }
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) == napi_ok) {
-    if (TypedArrayBytes(type, length) < min_bytes) return Got::TooSmall;
-    *out = data;
+  if (v->IsArrayBufferView()) {
+    auto view = v.As<v8::ArrayBufferView>();
+    size_t bytes = view->ByteLength();
+    if (bytes < min_bytes) return Got::TooSmall;
+    *out = bytes ? static_cast<uint8_t *>(view->Buffer()->Data()) + view->ByteOffset() : nullptr;
     return Got::Ok;
   }
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  switch (t) {
-    case napi_null:
-    case napi_undefined:
-      *out = nullptr;
-      return Got::Ok;
-    case napi_external:
-      napi_get_value_external(env, v, out);
-      return Got::Ok;
-    case napi_object: {
-      bool is;
-      size_t bytes = 0;
-      if (napi_is_dataview(env, v, &is) == napi_ok && is) {
-        napi_value buffer;
-        size_t offset;
-        napi_get_dataview_info(env, v, &bytes, &data, &buffer, &offset);
-      } else if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
-        napi_get_arraybuffer_info(env, v, &data, &bytes);
-      } else {
-        return Got::WrongType;
-      }
-      if (bytes < min_bytes) return Got::TooSmall;
-      *out = data;
-      return Got::Ok;
-    }
-    default:
-      return Got::WrongType;
+  if (v->IsNullOrUndefined()) {
+    *out = nullptr;
+    return Got::Ok;
   }
+  if (v->IsArrayBuffer()) {
+    auto buffer = v.As<v8::ArrayBuffer>();
+    if (buffer->ByteLength() < min_bytes) return Got::TooSmall;
+    *out = buffer->Data();
+    return Got::Ok;
+  }
+  if (v->IsSharedArrayBuffer()) {
+    auto buffer = v.As<v8::SharedArrayBuffer>();
+    if (buffer->ByteLength() < min_bytes) return Got::TooSmall;
+    *out = buffer->Data();
+    return Got::Ok;
+  }
+  if (v->IsExternal()) {
+    *out = v.As<v8::External>()->Value();
+    return Got::Ok;
+  }
+  return Got::WrongType;
 }
 
-// Copies with one Node-API call into the free part of the arena; only a string that fills it
-// takes the measured, malloc'ed path.
-template <typename Unit, napi_status (*Read)(napi_env, napi_value, Unit *, size_t, size_t *)>
-static Got GetString(napi_env env, Runtime *rt, napi_value v, Unit **out) {
+// Writes into the free part of the arena in one pass when it fits; only strings that may not
+// fit are measured first, and the largest go to malloc.
+Got GetUtf8(v8::Isolate *isolate, Runtime *rt, Value v, char **out) {
+  if (!v->IsString()) return GetPointer(v, 0, reinterpret_cast<void **>(out));
+  auto s = v.As<v8::String>();
   Arena &arena = rt->arena;
-  size_t room = (size_t)(arena.end - arena.top) / sizeof(Unit);
-  if (room > 64) {
-    Unit *buf = reinterpret_cast<Unit *>(arena.top);
-    size_t len;
-    if (Read(env, v, buf, room, &len) != napi_ok) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
-    if (len + 1 < room) {
-      arena.top += ((len + 1) * sizeof(Unit) + 7) & ~(size_t)7;
-      *out = buf;
-      return Got::Ok;
+  size_t room = (size_t)(arena.end - arena.top);
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+  size_t bound = (size_t)s->Length() * 3 + 1;
+  char *buf;
+  if (bound <= room) {
+    buf = reinterpret_cast<char *>(arena.top);
+  } else {
+    size_t len = Utf8Length(isolate, s);
+    buf = reinterpret_cast<char *>(arena.Alloc(len + 1, 8));
+    if (!buf) {
+      buf = static_cast<char *>(malloc(len + 1));
+      if (!buf) return Got::NoMemory;
+      rt->overflow.push_back(buf);
     }
+    size_t n = WriteUtf8(isolate, s, buf, len);
+    buf[n] = 0;
+    *out = buf;
+    return Got::Ok;
   }
-  size_t len;
-  if (Read(env, v, nullptr, 0, &len) != napi_ok) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
-  Unit *buf = static_cast<Unit *>(malloc((len + 1) * sizeof(Unit)));
-  if (!buf) return Got::NoMemory;
-  rt->overflow.push_back(buf);
-  Read(env, v, buf, len + 1, &len);
+  size_t n = WriteUtf8(isolate, s, buf, bound - 1);
+  buf[n] = 0;
+  arena.top += (n + 8) & ~(size_t)7;
   *out = buf;
   return Got::Ok;
 }
 
-Got GetUtf8(napi_env env, Runtime *rt, napi_value v, char **out) {
-  return GetString<char, napi_get_value_string_utf8>(env, rt, v, out);
-}
-
-Got GetUtf16(napi_env env, Runtime *rt, napi_value v, char16_t **out) {
-  return GetString<char16_t, napi_get_value_string_utf16>(env, rt, v, out);
-}
-
-Got GetUtf32(napi_env env, Runtime *rt, napi_value v, char32_t **out) {
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  if (t != napi_string) return GetPointer(env, v, 0, reinterpret_cast<void **>(out));
-  char16_t *units;
-  Got got = GetUtf16(env, rt, v, &units);
-  if (got != Got::Ok || !units) {
-    *out = nullptr;
-    return got;
+Got GetUtf16(v8::Isolate *isolate, Runtime *rt, Value v, char16_t **out) {
+  if (!v->IsString()) return GetPointer(v, 0, reinterpret_cast<void **>(out));
+  auto s = v.As<v8::String>();
+  int n = s->Length();
+  size_t bytes = ((size_t)n + 1) * sizeof(char16_t);
+  char16_t *buf = reinterpret_cast<char16_t *>(rt->arena.Alloc(bytes, 8));
+  if (!buf) {
+    buf = static_cast<char16_t *>(malloc(bytes));
+    if (!buf) return Got::NoMemory;
+    rt->overflow.push_back(buf);
   }
-  size_t n = 0;
-  while (units[n]) n++;
-  // One code point per unit at most; surrogate pairs shrink.
-  size_t bytes = (n + 1) * sizeof(char32_t);
+  WriteUtf16(isolate, s, buf, n);
+  buf[n] = 0;
+  *out = buf;
+  return Got::Ok;
+}
+
+Got GetUtf32(v8::Isolate *isolate, Runtime *rt, Value v, char32_t **out) {
+  if (!v->IsString()) return GetPointer(v, 0, reinterpret_cast<void **>(out));
+  auto s = v.As<v8::String>();
+  int n = s->Length();
+  std::vector<char16_t> heap_units;
+  char16_t *units = reinterpret_cast<char16_t *>(rt->arena.Alloc(((size_t)n + 1) * sizeof(char16_t), 8));
+  if (!units) {
+    heap_units.resize((size_t)n + 1);
+    units = heap_units.data();
+  }
+  WriteUtf16(isolate, s, units, n);
+  // One code point per unit at most; surrogate pairs shrink. Units are read before the code
+  // points that overwrite them when both live in the arena, so convert into a fresh block.
+  size_t bytes = ((size_t)n + 1) * sizeof(char32_t);
   char32_t *buf = reinterpret_cast<char32_t *>(rt->arena.Alloc(bytes, 8));
   if (!buf) {
     buf = static_cast<char32_t *>(malloc(bytes));
@@ -128,7 +130,7 @@ Got GetUtf32(napi_env env, Runtime *rt, napi_value v, char32_t **out) {
     rt->overflow.push_back(buf);
   }
   size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (int i = 0; i < n; i++) {
     char32_t c = units[i];
     if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] < 0xE000) {
       c = 0x10000 + ((c - 0xD800) << 10) + (units[i + 1] - 0xDC00);
@@ -141,30 +143,28 @@ Got GetUtf32(napi_env env, Runtime *rt, napi_value v, char32_t **out) {
   return Got::Ok;
 }
 
-napi_value MakeUtf8(napi_env env, const char *s) {
-  napi_value out;
-  if (s)
-    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &out);
-  else
-    napi_get_null(env, &out);
-  return out;
-}
-
-napi_value MakeUtf16(napi_env env, const char16_t *s) {
-  napi_value out;
-  if (s)
-    napi_create_string_utf16(env, s, NAPI_AUTO_LENGTH, &out);
-  else
-    napi_get_null(env, &out);
-  return out;
-}
-
-napi_value MakeUtf32(napi_env env, Runtime *rt, const char32_t *s) {
-  napi_value out;
-  if (!s) {
-    napi_get_null(env, &out);
-    return out;
+v8::Local<v8::Value> MakeUtf8(v8::Isolate *isolate, const char *s) {
+  if (!s) return v8::Null(isolate);
+  v8::Local<v8::String> out;
+  if (!v8::String::NewFromUtf8(isolate, s).ToLocal(&out)) {
+    isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, "The returned string is too long for JavaScript")));
+    return {};
   }
+  return out;
+}
+
+v8::Local<v8::Value> MakeUtf16(v8::Isolate *isolate, const char16_t *s) {
+  if (!s) return v8::Null(isolate);
+  v8::Local<v8::String> out;
+  if (!v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(s)).ToLocal(&out)) {
+    isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, "The returned string is too long for JavaScript")));
+    return {};
+  }
+  return out;
+}
+
+v8::Local<v8::Value> MakeUtf32(v8::Isolate *isolate, Runtime *rt, const char32_t *s) {
+  if (!s) return v8::Null(isolate);
   size_t n = 0;
   while (s[n]) n++;
   uint8_t *mark = rt->arena.top;
@@ -173,8 +173,8 @@ napi_value MakeUtf32(napi_env env, Runtime *rt, const char32_t *s) {
   bool heap = !buf;
   if (heap) buf = static_cast<char16_t *>(malloc(bytes));
   if (!buf) {
-    napi_throw_error(env, nullptr, "Out of memory converting a UTF-32 string");
-    return nullptr;
+    isolate->ThrowException(v8::Exception::Error(NewString(isolate, "Out of memory converting a UTF-32 string")));
+    return {};
   }
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
@@ -187,11 +187,17 @@ napi_value MakeUtf32(napi_env env, Runtime *rt, const char32_t *s) {
       buf[o++] = c > 0x10FFFF ? (char16_t)0xFFFD : (char16_t)c;
     }
   }
-  napi_create_string_utf16(env, buf, o, &out);
+  v8::Local<v8::String> out;
+  bool ok = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(buf), v8::NewStringType::kNormal, (int)o)
+                .ToLocal(&out);
   if (heap)
     free(buf);
   else
     rt->arena.top = mark;
+  if (!ok) {
+    isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, "The returned string is too long for JavaScript")));
+    return {};
+  }
   return out;
 }
 
@@ -200,28 +206,21 @@ void Dispose(Runtime *rt, void *p, uint32_t kind) {
   rt->disposed++;
 }
 
-std::string DescribeValue(napi_env env, napi_value value) {
-  napi_valuetype t;
-  if (napi_typeof(env, value, &t) != napi_ok) return "unknown";
-  switch (t) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return "boolean";
-    case napi_number: return "number";
-    case napi_string: return "string";
-    case napi_symbol: return "symbol";
-    case napi_function: return "function";
-    case napi_external: return "external";
-    case napi_bigint: return "bigint";
-    case napi_object: {
-      bool is = false;
-      if (napi_is_array(env, value, &is) == napi_ok && is) return "array";
-      if (napi_is_buffer(env, value, &is) == napi_ok && is) return "Buffer";
-      if (napi_is_typedarray(env, value, &is) == napi_ok && is) return "TypedArray";
-      if (napi_is_arraybuffer(env, value, &is) == napi_ok && is) return "ArrayBuffer";
-      if (napi_is_dataview(env, value, &is) == napi_ok && is) return "DataView";
-      return "object";
-    }
+std::string DescribeValue(v8::Isolate *isolate, Value value) {
+  if (value->IsUndefined()) return "undefined";
+  if (value->IsNull()) return "null";
+  if (value->IsBoolean()) return "boolean";
+  if (value->IsNumber()) return "number";
+  if (value->IsString()) return "string";
+  if (value->IsSymbol()) return "symbol";
+  if (value->IsBigInt()) return "bigint";
+  if (value->IsFunction()) return "function";
+  if (value->IsExternal()) return "external";
+  if (value->IsArray()) return "array";
+  if (value->IsObject()) {
+    v8::String::Utf8Value name(isolate, value.As<v8::Object>()->GetConstructorName());
+    std::string ctor = *name ? *name : "Object";
+    return ctor == "Object" ? std::string("object") : ctor;
   }
   return "unknown";
 }
@@ -239,47 +238,42 @@ static const char *Expected(uint32_t op) {
   }
 }
 
-static void ThrowWith(napi_env env, bool type_error, const std::string &message, bool range = false) {
-  if (range)
-    napi_throw_range_error(env, nullptr, message.c_str());
-  else if (type_error)
-    napi_throw_type_error(env, nullptr, message.c_str());
-  else
-    napi_throw_error(env, nullptr, message.c_str());
+static const std::string &ArgType(const CallPlan *plan, uint32_t index) {
+  static const std::string unknown = "?";
+  return index < plan->arg_types.size() ? plan->arg_types[index] : unknown;
 }
 
-napi_value ThrowArity(napi_env env, const CallPlan *plan, size_t argc) {
-  ThrowWith(env, true, plan->name + "(): expected " + std::to_string(plan->nargs) + " argument" +
-                           (plan->nargs == 1 ? "" : "s") + ", received " + std::to_string(argc));
-  return nullptr;
+void ThrowArity(v8::Isolate *isolate, const CallPlan *plan, int argc) {
+  std::string msg = plan->name + "(): expected " + std::to_string(plan->nargs) + " argument" +
+                    (plan->nargs == 1 ? "" : "s") + ", received " + std::to_string(argc);
+  isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, msg)));
 }
 
-napi_value ThrowUnloaded(napi_env env, const CallPlan *plan) {
-  ThrowWith(env, false, plan->name + "(): its library was unloaded");
-  return nullptr;
+void ThrowUnloaded(v8::Isolate *isolate, const CallPlan *plan) {
+  isolate->ThrowException(v8::Exception::Error(NewString(isolate, plan->name + "(): its library was unloaded")));
 }
 
-napi_value ThrowArenaExhausted(napi_env env, const CallPlan *plan) {
-  ThrowWith(env, false, plan->name + "(): the call stack of callplan is exhausted (raise sync_stack_size)");
-  return nullptr;
+void ThrowArenaExhausted(v8::Isolate *isolate, const CallPlan *plan) {
+  isolate->ThrowException(v8::Exception::Error(
+      NewString(isolate, plan->name + "(): the call memory of callplan is exhausted (raise sync_stack_size or sync_heap_size)")));
 }
 
-void ThrowArgType(napi_env env, const CallPlan *plan, uint32_t index, uint32_t op, napi_value value) {
-  const std::string &ctype = index < plan->arg_types.size() ? plan->arg_types[index] : std::string("?");
-  ThrowWith(env, true, plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ctype + " (" +
-                           Expected(op) + "), received " + DescribeValue(env, value));
+void ThrowArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t op, Value value) {
+  std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) + " (" +
+                    Expected(op) + "), received " + DescribeValue(isolate, value);
+  isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, msg)));
 }
 
-void ThrowBufferTooSmall(napi_env env, const CallPlan *plan, uint32_t index, uint32_t need, napi_value value) {
-  const std::string &ctype = index < plan->arg_types.size() ? plan->arg_types[index] : std::string("?");
-  ThrowWith(env, false, plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ctype + ": the " +
-                            DescribeValue(env, value) + " holds fewer than the " + std::to_string(need) +
-                            " bytes it points to",
-            true);
+void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t need, Value value) {
+  std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
+                    ": the " + DescribeValue(isolate, value) + " holds fewer than the " + std::to_string(need) +
+                    " bytes it points to";
+  isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
 }
 
-void ThrowNoMemory(napi_env env, const CallPlan *plan, uint32_t index) {
-  ThrowWith(env, false, plan->name + "(): out of memory converting argument " + std::to_string(index + 1));
+void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index) {
+  isolate->ThrowException(v8::Exception::Error(
+      NewString(isolate, plan->name + "(): out of memory converting argument " + std::to_string(index + 1))));
 }
 
 }  // namespace callplan

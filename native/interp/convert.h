@@ -1,7 +1,10 @@
-// Conversions between JS values and C values, and the errors they raise.
+// Conversions between JS values and C values on the call path, and the errors they raise.
 #pragma once
 
 #include "runtime.h"
+#include "v8compat.h"
+
+#include <cmath>
 
 namespace callplan {
 
@@ -9,75 +12,122 @@ constexpr uint32_t kPlanMagic = 0x314C5043;  // "CPL1"
 
 enum class Got { Ok, WrongType, TooSmall, NoMemory };
 
-// Numbers convert like C conversions (modular for integers); BigInt is accepted too.
-bool GetBigIntI64(napi_env env, napi_value v, int64_t *out);
+using Value = v8::Local<v8::Value>;
 
-inline bool GetI32(napi_env env, napi_value v, int32_t *out) {
-  if (napi_get_value_int32(env, v, out) == napi_ok) return true;
+// ECMAScript ToInt32-style modular conversion, so out-of-range numbers truncate like C.
+int64_t DoubleToI64(double d);
+uint64_t DoubleToU64(double d);
+
+inline bool BoolOf(Value v, bool *out) {
+  if (!v->IsBoolean()) return false;
+  *out = v->IsTrue();
+  return true;
+}
+
+// Integers accept Numbers (Smis first) and BigInts.
+inline bool GetI64Slow(Value v, int64_t *out) {
+  if (v->IsNumber()) {
+    *out = DoubleToI64(v.As<v8::Number>()->Value());
+    return true;
+  }
+  if (v->IsBigInt()) {
+    *out = v.As<v8::BigInt>()->Int64Value();
+    return true;
+  }
+  return false;
+}
+
+inline bool GetI32(Value v, int32_t *out) {
+  if (v->IsInt32()) {
+    *out = v.As<v8::Int32>()->Value();
+    return true;
+  }
   int64_t wide;
-  if (!GetBigIntI64(env, v, &wide)) return false;
+  if (!GetI64Slow(v, &wide)) return false;
   *out = (int32_t)wide;
   return true;
 }
 
-inline bool GetU32(napi_env env, napi_value v, uint32_t *out) {
-  if (napi_get_value_uint32(env, v, out) == napi_ok) return true;
-  int64_t wide;
-  if (!GetBigIntI64(env, v, &wide)) return false;
-  *out = (uint32_t)wide;
+inline bool GetU32(Value v, uint32_t *out) {
+  int32_t narrow;
+  if (!GetI32(v, &narrow)) return false;
+  *out = (uint32_t)narrow;
   return true;
 }
 
-inline bool GetI64(napi_env env, napi_value v, int64_t *out) {
-  if (napi_get_value_int64(env, v, out) == napi_ok) return true;
-  return GetBigIntI64(env, v, out);
-}
-
-uint64_t DoubleToU64(double d);
-
-inline bool GetU64(napi_env env, napi_value v, uint64_t *out) {
-  double d;
-  if (napi_get_value_double(env, v, &d) == napi_ok) {
-    *out = DoubleToU64(d);
+inline bool GetI64(Value v, int64_t *out) {
+  if (v->IsInt32()) {
+    *out = v.As<v8::Int32>()->Value();
     return true;
   }
-  int64_t wide;
-  if (!GetBigIntI64(env, v, &wide)) return false;
-  *out = (uint64_t)wide;
-  return true;
+  return GetI64Slow(v, out);
 }
 
-inline bool GetF64(napi_env env, napi_value v, double *out) {
-  if (napi_get_value_double(env, v, out) == napi_ok) return true;
-  int64_t wide;
-  if (!GetBigIntI64(env, v, &wide)) return false;
-  *out = (double)wide;
-  return true;
+inline bool GetU64(Value v, uint64_t *out) {
+  if (v->IsInt32()) {
+    *out = (uint64_t)(int64_t)v.As<v8::Int32>()->Value();
+    return true;
+  }
+  if (v->IsNumber()) {
+    *out = DoubleToU64(v.As<v8::Number>()->Value());
+    return true;
+  }
+  if (v->IsBigInt()) {
+    bool lossless;
+    *out = v.As<v8::BigInt>()->Uint64Value(&lossless);
+    return true;
+  }
+  return false;
+}
+
+inline bool GetF64(Value v, double *out) {
+  if (v->IsNumber()) {
+    *out = v.As<v8::Number>()->Value();
+    return true;
+  }
+  if (v->IsBigInt()) {
+    *out = (double)v.As<v8::BigInt>()->Int64Value();
+    return true;
+  }
+  return false;
 }
 
 // BigInt, null/undefined, external, or the memory of a Buffer/TypedArray/ArrayBuffer/DataView
 // (which must hold at least `min_bytes`).
-Got GetPointer(napi_env env, napi_value v, uint32_t min_bytes, void **out);
+Got GetPointer(Value v, uint32_t min_bytes, void **out);
 
 // Strings are copied NUL-terminated into the scratch arena (or malloc'ed when larger).
-Got GetUtf8(napi_env env, Runtime *rt, napi_value v, char **out);
-Got GetUtf16(napi_env env, Runtime *rt, napi_value v, char16_t **out);
-Got GetUtf32(napi_env env, Runtime *rt, napi_value v, char32_t **out);
+Got GetUtf8(v8::Isolate *isolate, Runtime *rt, Value v, char **out);
+Got GetUtf16(v8::Isolate *isolate, Runtime *rt, Value v, char16_t **out);
+Got GetUtf32(v8::Isolate *isolate, Runtime *rt, Value v, char32_t **out);
 
-napi_value MakeUtf8(napi_env env, const char *s);
-napi_value MakeUtf16(napi_env env, const char16_t *s);
-napi_value MakeUtf32(napi_env env, Runtime *rt, const char32_t *s);
+// Return nullptr-free values; an empty Local means an exception is pending.
+v8::Local<v8::Value> MakeUtf8(v8::Isolate *isolate, const char *s);
+v8::Local<v8::Value> MakeUtf16(v8::Isolate *isolate, const char16_t *s);
+v8::Local<v8::Value> MakeUtf32(v8::Isolate *isolate, Runtime *rt, const char32_t *s);
+
+inline v8::Local<v8::Value> MakeI64(v8::Isolate *isolate, int64_t v) {
+  constexpr int64_t kMaxSafe = (int64_t)1 << 53;
+  if (v >= -kMaxSafe && v <= kMaxSafe) return v8::Number::New(isolate, (double)v);
+  return v8::BigInt::New(isolate, v);
+}
+
+inline v8::Local<v8::Value> MakeU64(v8::Isolate *isolate, uint64_t v) {
+  constexpr uint64_t kMaxSafe = (uint64_t)1 << 53;
+  if (v <= kMaxSafe) return v8::Number::New(isolate, (double)v);
+  return v8::BigInt::NewFromUnsigned(isolate, v);
+}
 
 // Dispose kinds (plan operand): 1 = C free().
 void Dispose(Runtime *rt, void *p, uint32_t kind);
 
-// Error paths: each throws a JS exception and returns nullptr.
-napi_value ThrowArity(napi_env env, const CallPlan *plan, size_t argc);
-napi_value ThrowUnloaded(napi_env env, const CallPlan *plan);
-napi_value ThrowArenaExhausted(napi_env env, const CallPlan *plan);
-void ThrowArgType(napi_env env, const CallPlan *plan, uint32_t index, uint32_t op, napi_value value);
-void ThrowBufferTooSmall(napi_env env, const CallPlan *plan, uint32_t index, uint32_t need, napi_value value);
-void ThrowNoMemory(napi_env env, const CallPlan *plan, uint32_t index);
-std::string DescribeValue(napi_env env, napi_value value);
+// Error paths: each throws a JS exception.
+void ThrowArity(v8::Isolate *isolate, const CallPlan *plan, int argc);
+void ThrowUnloaded(v8::Isolate *isolate, const CallPlan *plan);
+void ThrowArenaExhausted(v8::Isolate *isolate, const CallPlan *plan);
+void ThrowArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t op, Value value);
+void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t need, Value value);
+void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index);
+std::string DescribeValue(v8::Isolate *isolate, Value value);
 
 }  // namespace callplan

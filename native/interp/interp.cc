@@ -22,9 +22,6 @@ namespace callplan {
 
 namespace {
 
-constexpr size_t kInlineArgs = 16;
-constexpr double kMaxSafe = 9007199254740992.0;  // 2^53
-
 template <typename T>
 inline void Store(uint8_t *frame, uint32_t dst, T value) {
   memcpy(frame + dst, &value, sizeof(T));
@@ -37,22 +34,19 @@ inline T Load(const uint8_t *p) {
   return value;
 }
 
-inline napi_value MakeI64(napi_env env, int64_t v) {
-  napi_value out;
-  if (v >= -(int64_t)kMaxSafe && v <= (int64_t)kMaxSafe)
-    napi_create_double(env, (double)v, &out);
+// Small integers stay Smis (no allocation); the rest follow the 2^53 Number/BigInt rule.
+inline void SetI64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, int64_t v) {
+  if (v == (int32_t)v)
+    result.Set((int32_t)v);
   else
-    napi_create_bigint_int64(env, v, &out);
-  return out;
+    result.Set(MakeI64(isolate, v));
 }
 
-inline napi_value MakeU64(napi_env env, uint64_t v) {
-  napi_value out;
-  if (v <= (uint64_t)kMaxSafe)
-    napi_create_double(env, (double)v, &out);
+inline void SetU64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, uint64_t v) {
+  if (v <= (uint64_t)INT32_MAX)
+    result.Set((int32_t)v);
   else
-    napi_create_bigint_uint64(env, v, &out);
-  return out;
+    result.Set(MakeU64(isolate, v));
 }
 
 void FreeOverflow(Runtime *rt, size_t mark) {
@@ -62,67 +56,29 @@ void FreeOverflow(Runtime *rt, size_t mark) {
 
 }  // namespace
 
-static napi_value Interpret(napi_env env, CallPlan *plan, napi_value *argv, uint8_t *frame);
-static napi_value Run(napi_env env, napi_callback_info info, CallPlan *plan, napi_value *argv, size_t argc);
+#ifdef CP_THREADED
+// Handler addresses exist only inside Invoke; it publishes them when called in this mode.
+static bool g_publish_labels = false;
+static const void *const *g_labels = nullptr;
+#endif
 
 const void *const *DispatchTable() {
 #ifdef CP_THREADED
-  return reinterpret_cast<const void *const *>(Interpret(nullptr, nullptr, nullptr, nullptr));
+  if (!g_labels) {
+    alignas(8) static const char unused[64] = {};
+    g_publish_labels = true;
+    Invoke(*reinterpret_cast<const v8::FunctionCallbackInfo<v8::Value> *>(unused));
+    g_publish_labels = false;
+  }
+  return g_labels;
 #else
   return nullptr;
 #endif
 }
 
-// Arguments arrive in an array sized for the declared count, so Node-API does not pad unused
-// slots with undefined; functions with more parameters than kInlineArgs take the arena path.
-template <size_t kCapacity>
-static napi_value InvokeFixed(napi_env env, napi_callback_info info) {
-  napi_value argv[kCapacity ? kCapacity : 1];
-  size_t argc = kCapacity;
-  void *data;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
-  return Run(env, info, static_cast<CallPlan *>(data), argv, argc);
-}
-
-static napi_value Run(napi_env env, napi_callback_info info, CallPlan *plan, napi_value *argv, size_t argc) {
-  if (argc != plan->nargs) return ThrowArity(env, plan, argc);
-  if (!plan->lib->loaded) return ThrowUnloaded(env, plan);
-
-  Runtime *rt = plan->rt;
-  uint8_t *mark = rt->arena.top;
-  uint8_t *frame = rt->arena.Alloc(plan->frame_bytes);
-  if (!frame) {
-    if (!rt->EnsureArena()) return ThrowArenaExhausted(env, plan);
-    mark = rt->arena.top;
-    frame = rt->arena.Alloc(plan->frame_bytes);
-    if (!frame) return ThrowArenaExhausted(env, plan);
-  }
-  if (argc > kInlineArgs) {
-    argv = reinterpret_cast<napi_value *>(rt->arena.Alloc(argc * sizeof(napi_value), 8));
-    if (!argv) {
-      rt->arena.top = mark;
-      return ThrowArenaExhausted(env, plan);
-    }
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  }
-  size_t overflow_mark = rt->overflow.size();
-  napi_value result = Interpret(env, plan, argv, frame);
-  rt->arena.top = mark;
-  if (rt->overflow.size() != overflow_mark) FreeOverflow(rt, overflow_mark);
-  return result;
-}
-
-napi_callback InvokerFor(uint32_t nargs) {
-  static const napi_callback kInvokers[] = {
-      InvokeFixed<0>, InvokeFixed<1>, InvokeFixed<2>,  InvokeFixed<3>,  InvokeFixed<4>,  InvokeFixed<5>,
-      InvokeFixed<6>, InvokeFixed<7>, InvokeFixed<8>,  InvokeFixed<9>,  InvokeFixed<10>, InvokeFixed<11>,
-      InvokeFixed<12>, InvokeFixed<13>, InvokeFixed<14>, InvokeFixed<15>, InvokeFixed<16>};
-  static_assert(sizeof(kInvokers) / sizeof(kInvokers[0]) == kInlineArgs + 1, "one invoker per inline count");
-  return kInvokers[nargs < kInlineArgs ? nargs : kInlineArgs];
-}
-
-// Returns the JS result, or nullptr with an exception pending.
-static napi_value Interpret(napi_env env, CallPlan *plan, napi_value *argv, uint8_t *frame) {
+// The callback of every declared function: checks the call, takes a frame from the arena, runs
+// the plan, and releases the frame and any oversized scratch values on every exit.
+void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info) {
 #ifdef CP_THREADED
 #define OP(name, doc) &&L_##name,
   static const void *const labels[] = {
@@ -130,7 +86,10 @@ static napi_value Interpret(napi_env env, CallPlan *plan, napi_value *argv, uint
   };
 #undef OP
   static_assert(sizeof(labels) / sizeof(labels[0]) == OP_COUNT, "one label per opcode");
-  if (!env) return reinterpret_cast<napi_value>(const_cast<void **>(labels));
+  if (__builtin_expect(g_publish_labels, 0)) {
+    g_labels = labels;
+    return;
+  }
 #define HANDLER(name) L_##name:
 #define DISPATCH() goto *ip->handler
 #else
@@ -138,12 +97,31 @@ static napi_value Interpret(napi_env env, CallPlan *plan, napi_value *argv, uint
 #define DISPATCH() goto dispatch
 #endif
 #define NEXT() do { ++ip; DISPATCH(); } while (0)
-#define FAIL_ARG() do { ThrowArgType(env, plan, ip->arg, ip->op, argv[ip->arg]); return nullptr; } while (0)
+#define FAIL_ARG() do { ThrowArgType(isolate, plan, ip->arg, ip->op, info[ip->arg]); goto cleanup; } while (0)
 
+  CallPlan *plan = static_cast<CallPlan *>(info.Data().As<v8::Object>()->GetAlignedPointerFromInternalField(0));
+  v8::Isolate *isolate = info.GetIsolate();
+  // An unloaded library's plans have nargs set to kUnloadedArity, so one compare covers both.
+  if ((uint32_t)info.Length() != plan->nargs) {
+    if (plan->nargs == kUnloadedArity)
+      ThrowUnloaded(isolate, plan);
+    else
+      ThrowArity(isolate, plan, info.Length());
+    return;
+  }
   Runtime *rt = plan->rt;
+  uint8_t *mark = rt->arena.top;
+  uint8_t *frame = rt->arena.Alloc(plan->frame_bytes);
+  if (__builtin_expect(!frame, 0)) {
+    if (!rt->EnsureArena()) return ThrowArenaExhausted(isolate, plan);
+    mark = rt->arena.top;
+    frame = rt->arena.Alloc(plan->frame_bytes);
+    if (!frame) return ThrowArenaExhausted(isolate, plan);
+  }
+  size_t overflow_mark = rt->overflow.size();
   const Inst *ip = plan->code.data();
   alignas(16) uint8_t ret[32];
-  napi_value result = nullptr;
+  v8::ReturnValue<v8::Value> result = info.GetReturnValue();
 
 #ifndef CP_THREADED
 dispatch:
@@ -154,112 +132,112 @@ dispatch:
 
   HANDLER(ARG_BOOL) {
     bool v;
-    if (napi_get_value_bool(env, argv[ip->arg], &v) != napi_ok) FAIL_ARG();
+    if (!BoolOf(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, v ? 1 : 0);
     NEXT();
   }
   HANDLER(ARG_I8) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, (int8_t)v);
     NEXT();
   }
   HANDLER(ARG_U8) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, (uint8_t)v);
     NEXT();
   }
   HANDLER(ARG_I16) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, (int16_t)v);
     NEXT();
   }
   HANDLER(ARG_U16) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, (uint16_t)v);
     NEXT();
   }
   HANDLER(ARG_I32) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, v);
     NEXT();
   }
   HANDLER(ARG_U32) {
     uint32_t v;
-    if (!GetU32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetU32(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, v);
     NEXT();
   }
   HANDLER(ARG_I64) {
     int64_t v;
-    if (!GetI64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI64(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, v);
     NEXT();
   }
   HANDLER(ARG_U64) {
     uint64_t v;
-    if (!GetU64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetU64(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, v);
     NEXT();
   }
   HANDLER(ARG_I16_SWAP) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, (int16_t)__builtin_bswap16((uint16_t)v));
     NEXT();
   }
   HANDLER(ARG_U16_SWAP) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, __builtin_bswap16((uint16_t)v));
     NEXT();
   }
   HANDLER(ARG_I32_SWAP) {
     int32_t v;
-    if (!GetI32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
     Store<int64_t>(frame, ip->dst, (int32_t)__builtin_bswap32((uint32_t)v));
     NEXT();
   }
   HANDLER(ARG_U32_SWAP) {
     uint32_t v;
-    if (!GetU32(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetU32(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, __builtin_bswap32(v));
     NEXT();
   }
   HANDLER(ARG_I64_SWAP) {
     int64_t v;
-    if (!GetI64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetI64(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, __builtin_bswap64((uint64_t)v));
     NEXT();
   }
   HANDLER(ARG_U64_SWAP) {
     uint64_t v;
-    if (!GetU64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetU64(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, __builtin_bswap64(v));
     NEXT();
   }
   HANDLER(ARG_F32) {
     double v;
-    if (!GetF64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetF64(info[ip->arg], &v)) FAIL_ARG();
     Store<uint64_t>(frame, ip->dst, 0);
     Store<float>(frame, ip->dst, (float)v);
     NEXT();
   }
   HANDLER(ARG_F64) {
     double v;
-    if (!GetF64(env, argv[ip->arg], &v)) FAIL_ARG();
+    if (!GetF64(info[ip->arg], &v)) FAIL_ARG();
     Store<double>(frame, ip->dst, v);
     NEXT();
   }
   HANDLER(ARG_PTR) {
     void *p;
-    switch (GetPointer(env, argv[ip->arg], ip->aux, &p)) {
+    switch (GetPointer(info[ip->arg], ip->aux, &p)) {
       case Got::Ok: break;
-      case Got::TooSmall: ThrowBufferTooSmall(env, plan, ip->arg, ip->aux, argv[ip->arg]); return nullptr;
+      case Got::TooSmall: ThrowBufferTooSmall(isolate, plan, ip->arg, ip->aux, info[ip->arg]); goto cleanup;
       default: FAIL_ARG();
     }
     Store<void *>(frame, ip->dst, p);
@@ -267,9 +245,9 @@ dispatch:
   }
   HANDLER(ARG_STR) {
     char *p;
-    switch (GetUtf8(env, rt, argv[ip->arg], &p)) {
+    switch (GetUtf8(isolate, rt, info[ip->arg], &p)) {
       case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(env, plan, ip->arg); return nullptr;
+      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
       default: FAIL_ARG();
     }
     Store<char *>(frame, ip->dst, p);
@@ -277,9 +255,9 @@ dispatch:
   }
   HANDLER(ARG_STR16) {
     char16_t *p;
-    switch (GetUtf16(env, rt, argv[ip->arg], &p)) {
+    switch (GetUtf16(isolate, rt, info[ip->arg], &p)) {
       case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(env, plan, ip->arg); return nullptr;
+      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
       default: FAIL_ARG();
     }
     Store<char16_t *>(frame, ip->dst, p);
@@ -287,9 +265,9 @@ dispatch:
   }
   HANDLER(ARG_STR32) {
     char32_t *p;
-    switch (GetUtf32(env, rt, argv[ip->arg], &p)) {
+    switch (GetUtf32(isolate, rt, info[ip->arg], &p)) {
       case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(env, plan, ip->arg); return nullptr;
+      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
       default: FAIL_ARG();
     }
     Store<char32_t *>(frame, ip->dst, p);
@@ -306,118 +284,126 @@ dispatch:
     NEXT();
   }
   HANDLER(RET_VOID) {
-    napi_get_undefined(env, &result);
+    result.SetUndefined();
     NEXT();
   }
   HANDLER(RET_BOOL) {
-    napi_get_boolean(env, Load<uint8_t>(ret + CP_X64_RET_RAX) != 0, &result);
+    result.Set(Load<uint8_t>(ret + CP_X64_RET_RAX) != 0);
     NEXT();
   }
   HANDLER(RET_I8) {
-    napi_create_int32(env, Load<int8_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((int32_t)(Load<int8_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_U8) {
-    napi_create_uint32(env, Load<uint8_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((uint32_t)(Load<uint8_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_I16) {
-    napi_create_int32(env, Load<int16_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((int32_t)(Load<int16_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_U16) {
-    napi_create_uint32(env, Load<uint16_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((uint32_t)(Load<uint16_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_I32) {
-    napi_create_int32(env, Load<int32_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((int32_t)(Load<int32_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_U32) {
-    napi_create_uint32(env, Load<uint32_t>(ret + CP_X64_RET_RAX), &result);
+    result.Set((uint32_t)(Load<uint32_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_I64) {
-    result = MakeI64(env, Load<int64_t>(ret + CP_X64_RET_RAX));
+    SetI64(result, isolate, Load<int64_t>(ret + CP_X64_RET_RAX));
     NEXT();
   }
   HANDLER(RET_U64) {
-    result = MakeU64(env, Load<uint64_t>(ret + CP_X64_RET_RAX));
+    SetU64(result, isolate, Load<uint64_t>(ret + CP_X64_RET_RAX));
     NEXT();
   }
   HANDLER(RET_I16_SWAP) {
-    napi_create_int32(env, (int16_t)__builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX)), &result);
+    result.Set((int32_t)((int16_t)__builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX))));
     NEXT();
   }
   HANDLER(RET_U16_SWAP) {
-    napi_create_uint32(env, __builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX)), &result);
+    result.Set((uint32_t)(__builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX))));
     NEXT();
   }
   HANDLER(RET_I32_SWAP) {
-    napi_create_int32(env, (int32_t)__builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX)), &result);
+    result.Set((int32_t)((int32_t)__builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX))));
     NEXT();
   }
   HANDLER(RET_U32_SWAP) {
-    napi_create_uint32(env, __builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX)), &result);
+    result.Set((uint32_t)(__builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX))));
     NEXT();
   }
   HANDLER(RET_I64_SWAP) {
-    result = MakeI64(env, (int64_t)__builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
+    SetI64(result, isolate, (int64_t)__builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_U64_SWAP) {
-    result = MakeU64(env, __builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
+    SetU64(result, isolate, __builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
     NEXT();
   }
   HANDLER(RET_F32) {
-    napi_create_double(env, Load<float>(ret + CP_X64_RET_XMM0), &result);
+    result.Set((double)(Load<float>(ret + CP_X64_RET_XMM0)));
     NEXT();
   }
   HANDLER(RET_F64) {
-    napi_create_double(env, Load<double>(ret + CP_X64_RET_XMM0), &result);
+    result.Set((double)(Load<double>(ret + CP_X64_RET_XMM0)));
     NEXT();
   }
   HANDLER(RET_PTR) {
     uint64_t p = Load<uint64_t>(ret + CP_X64_RET_RAX);
     if (p)
-      napi_create_bigint_uint64(env, p, &result);
+      result.Set(v8::BigInt::NewFromUnsigned(isolate, p));
     else
-      napi_get_null(env, &result);
+      result.SetNull();
     NEXT();
   }
   HANDLER(RET_STR) {
     char *p = Load<char *>(ret + CP_X64_RET_RAX);
-    result = MakeUtf8(env, p);
+    v8::Local<v8::Value> str = MakeUtf8(isolate, p);
+    if (str.IsEmpty()) goto cleanup;
+    result.Set(str);
     if (p && ip->aux) Dispose(rt, p, ip->aux);
     NEXT();
   }
   HANDLER(RET_STR16) {
     char16_t *p = Load<char16_t *>(ret + CP_X64_RET_RAX);
-    result = MakeUtf16(env, p);
+    v8::Local<v8::Value> str = MakeUtf16(isolate, p);
+    if (str.IsEmpty()) goto cleanup;
+    result.Set(str);
     if (p && ip->aux) Dispose(rt, p, ip->aux);
     NEXT();
   }
   HANDLER(RET_STR32) {
     char32_t *p = Load<char32_t *>(ret + CP_X64_RET_RAX);
-    result = MakeUtf32(env, rt, p);
+    v8::Local<v8::Value> str = MakeUtf32(isolate, rt, p);
+    if (str.IsEmpty()) goto cleanup;
+    result.Set(str);
     if (p && ip->aux) Dispose(rt, p, ip->aux);
     NEXT();
   }
   HANDLER(END) {
-    return result;
+    goto cleanup;
   }
 
 #ifndef CP_THREADED
   }
-  return nullptr;
 #endif
+cleanup:
+  rt->arena.top = mark;
+  if (rt->overflow.size() != overflow_mark) FreeOverflow(rt, overflow_mark);
 #undef HANDLER
 #undef DISPATCH
 #undef NEXT
 #undef FAIL_ARG
 }
 
-bool DecodePlan(napi_env env, CallPlan *plan, const uint32_t *words, size_t count) {
+bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
   const void *const *table = DispatchTable();
   if (count < 4 || words[0] != kPlanMagic) return false;
   plan->nargs = words[1];
@@ -437,7 +423,6 @@ bool DecodePlan(napi_env env, CallPlan *plan, const uint32_t *words, size_t coun
     // A plan that writes outside its frame or reads a missing argument would corrupt memory.
     if (inst.op < OP_CALL && (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes)) return false;
   }
-  (void)env;
   return plan->code[n - 1].op == OP_END;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <node_api.h>
+#include <v8.h>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,12 +51,19 @@ struct Config {
   uint64_t max_type_size = 64 << 20;
 };
 
-// Shared by every function declared from one library, so calls after unload() fail cleanly.
+struct CallPlan;
+
+// Shared by every function declared from one library. unload() marks each of its plans, so
+// later calls fail cleanly without a per-call check.
 struct LibraryState {
   void *handle = nullptr;
   bool loaded = true;
   uint32_t refs = 1;
+  CallPlan *plans = nullptr;  // intrusive list through CallPlan::prev/next
 };
+
+// The argument count given to plans of an unloaded library: no call can match it.
+constexpr uint32_t kUnloadedArity = UINT32_MAX;
 
 struct Runtime {
   Arena arena;                      // frames and scratch values of synchronous calls
@@ -64,7 +72,7 @@ struct Runtime {
   uint64_t disposed = 0;
   Config config;
   bool memory_used = false;
-  napi_ref errno_table = nullptr;
+  v8::Global<v8::ObjectTemplate> plan_holder;  // objects carrying a CallPlan * as callback data
 
   bool EnsureArena();
 };
@@ -73,6 +81,8 @@ struct Runtime {
 struct CallPlan {
   Runtime *rt = nullptr;
   LibraryState *lib = nullptr;
+  CallPlan *prev = nullptr;
+  CallPlan *next = nullptr;
   void *target = nullptr;
   uint32_t nargs = 0;
   uint32_t frame_bytes = 0;
@@ -82,9 +92,9 @@ struct CallPlan {
 };
 
 Runtime *GetRuntime(napi_env env);
-// The Node-API callback for a function of `nargs` parameters.
-napi_callback InvokerFor(uint32_t nargs);
+// The V8 callback of every declared function; its data is the CallPlan.
+void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info);
 const void *const *DispatchTable();
-bool DecodePlan(napi_env env, CallPlan *plan, const uint32_t *words, size_t count);
+bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count);
 
 }  // namespace callplan
