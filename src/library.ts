@@ -146,7 +146,7 @@ export class Library {
 export function declare(handle: LibraryHandle, sig: Signature): Function {
   const address = native.symbol(handle, sig.name);
   if (sig.variadic) return declareVariadic(handle, address, sig);
-  const plan = compilePlan(sig.params, sig.result);
+  const plan = compilePlan(sig.params, sig.result, { directions: sig.directions });
   const fn = native.install(plan.words, handle, address, sig.name, sig.params.map((t) => t.name));
   defineInfo(fn, sig);
   return fn;
@@ -185,7 +185,7 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
         extra.push(promote(r.type));
       }
       const params = [...sig.params, ...extra];
-      const plan = compilePlan(params, sig.result, { variadic: true });
+      const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions });
       target = native.install(plan.words, handle, address, name, params.map((t) => t.name));
       if (cache.size < 1024) cache.set(key, target);
     }

@@ -2,7 +2,9 @@
 // instructions [opcode, dst, arg, aux]. Equal signatures give equal bytes.
 import { Op, type OpName } from './gen/opcodes.js';
 import { internalsOf, type TypeObject, type Primitive } from './types.js';
-import { place, frameOffset, FRAME } from './abi/x64_sysv.js';
+import type { Direction } from './parser.js';
+import { place, frameOffset, isAggregate, FRAME } from './abi/x64_sysv.js';
+import { describeType } from './describe.js';
 
 export const PLAN_MAGIC = 0x314c5043;
 
@@ -22,9 +24,13 @@ const RET_OPS: Partial<Record<Primitive, OpName>> = {
   Pointer: 'RET_PTR', String: 'RET_STR', String16: 'RET_STR16', String32: 'RET_STR32',
 };
 
+const RESULT_SOURCE = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
+
 export interface PlanOptions {
   /** Variadic callees read %al; fixed-argument plans may skip the SSE registers. */
   variadic?: boolean;
+  /** Per argument: output and in/out pointers are copied back after the call. */
+  directions?: readonly Direction[];
 }
 
 export interface Plan {
@@ -42,28 +48,61 @@ function disposeKind(t: TypeObject): number {
   throw new TypeError(`Disposable type '${t.name}' with a JavaScript dispose function is not supported as a result yet`);
 }
 
-function pointeeSize(t: TypeObject): number {
-  const ref = t.ref;
-  if (!ref || ref.primitive === 'Void') return 0;
-  return ref.size;
-}
-
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
   const placement = place(args, result);
   const insts: Array<[OpName, number, number, number]> = [];
+  // Aggregates passed in registers are marshalled into scratch slots after the stack block,
+  // then moved eightbyte by eightbyte into their registers.
+  let scratch = FRAME.stack + placement.stackBytes;
+  const post: Array<[OpName, number, number, number]> = [];
+
+  if (placement.result.kind === 'memory') insts.push(['ARG_SRET', frameOffset({ kind: 'gpr', index: 0 }), 0, describeType(result)]);
+
   args.forEach((t, i) => {
+    const loc = placement.args[i];
+    if (isAggregate(t)) {
+      const id = describeType(t);
+      if (loc.kind === 'regs') {
+        const slot = scratch;
+        scratch += 16;
+        insts.push(['ARG_AGG', slot, i, id]);
+        loc.eightbytes.forEach((reg, k) => insts.push(['MOVE8', frameOffset(reg), slot + 8 * k, 0]));
+      } else if (loc.kind === 'stack') {
+        insts.push(['ARG_AGG', frameOffset(loc), i, id]);
+      }
+      return;
+    }
+    if (loc.kind === 'regs') throw new Error('internal: scalar placed as an aggregate');
     const op = ARG_OPS[t.primitive];
-    if (!op) throw new TypeError(`Type '${t.name}' cannot be passed as argument ${i + 1} yet`);
-    insts.push([op, frameOffset(placement.args[i]), i, op === 'ARG_PTR' ? pointeeSize(t) : 0]);
+    if (!op) throw new TypeError(`Type '${t.name}' cannot be passed as argument ${i + 1}`);
+    const dst = frameOffset(loc);
+    if (op === 'ARG_PTR') {
+      const id = describeType(t);
+      insts.push([op, dst, i, id]);
+      const dir = options.directions?.[i] ?? 'in';
+      if (dir !== 'in') post.push(['POST_OUT', dst, i, id]);
+    } else {
+      insts.push([op, dst, i, 0]);
+    }
   });
+
   const gprOnly = placement.sseUsed === 0 && !options.variadic;
   insts.push(['CALL', placement.stackBytes, placement.sseUsed, gprOnly ? 1 : 0]);
-  const ret = RET_OPS[result.primitive];
-  if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned yet`);
-  insts.push([ret, 0, 0, disposeKind(result)]);
+  const r = placement.result;
+  if (r.kind === 'memory') {
+    insts.push(['RET_AGG_MEM', 0, 0, describeType(result)]);
+  } else if (r.kind === 'regs') {
+    const code = RESULT_SOURCE[r.sources[0]] | ((r.sources[1] ? RESULT_SOURCE[r.sources[1]] : 0) << 4);
+    insts.push(['RET_AGG', code, 0, describeType(result)]);
+  } else {
+    const ret = RET_OPS[result.primitive];
+    if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned`);
+    insts.push([ret, 0, 0, disposeKind(result)]);
+  }
+  insts.push(...post);
   insts.push(['END', 0, 0, 0]);
 
-  const frameBytes = FRAME.stack + placement.stackBytes;
+  const frameBytes = scratch;
   const words = new Uint32Array(4 + insts.length * 4);
   words[0] = PLAN_MAGIC;
   words[1] = args.length;

@@ -8,6 +8,7 @@
 
 #include "convert.h"
 #include "frame_x64_sysv.h"
+#include "marshal.h"
 
 namespace callplan {
 
@@ -153,6 +154,49 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   return Napi::Value(env, value);
 }
 
+// defineType(kind, size, align, name, refId, length, hint, dispose, names[], offsets[], typeIds[]) -> id.
+// Ids refer to earlier definitions, so a descriptor never points at one defined later.
+Napi::Value DefineType(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Runtime *rt = GetRuntime(env);
+  auto *t = new TypeDesc();
+  t->kind = (Kind)info[0].As<Napi::Number>().Uint32Value();
+  t->size = info[1].As<Napi::Number>().Uint32Value();
+  t->align = info[2].As<Napi::Number>().Uint32Value();
+  t->name = info[3].As<Napi::String>().Utf8Value();
+  int32_t ref = info[4].As<Napi::Number>().Int32Value();
+  t->ref = ref >= 0 ? GetTypeDesc(rt, (uint32_t)ref) : nullptr;
+  t->length = info[5].As<Napi::Number>().Uint32Value();
+  t->hint = (ArrayHint)info[6].As<Napi::Number>().Uint32Value();
+  t->dispose = info[7].As<Napi::Number>().Uint32Value();
+  if (t->kind >= Kind::COUNT || (ref >= 0 && !t->ref)) {
+    delete t;
+    Napi::Error::New(env, "Internal error: malformed type descriptor").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (info.Length() > 8 && info[8].IsArray()) {
+    auto names = info[8].As<Napi::Array>();
+    auto offsets = info[9].As<Napi::Array>();
+    auto types = info[10].As<Napi::Array>();
+    v8::Isolate *isolate = v8::Isolate::GetCurrent();
+    t->members.resize(names.Length());
+    for (uint32_t i = 0; i < names.Length(); i++) {
+      MemberDesc &m = t->members[i];
+      m.name = names.Get(i).As<Napi::String>().Utf8Value();
+      m.key.Reset(isolate, v8::String::NewFromUtf8(isolate, m.name.c_str(), v8::NewStringType::kInternalized).ToLocalChecked());
+      m.offset = offsets.Get(i).As<Napi::Number>().Uint32Value();
+      m.type = GetTypeDesc(rt, types.Get(i).As<Napi::Number>().Uint32Value());
+      if (!m.type || m.offset + m.type->size > t->size) {
+        delete t;
+        Napi::Error::New(env, "Internal error: malformed member descriptor").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+  }
+  rt->types.push_back(t);
+  return Napi::Number::New(env, (double)(rt->types.size() - 1));
+}
+
 Napi::Value Errno(const Napi::CallbackInfo &info) {
   Runtime *rt = GetRuntime(info.Env());
   if (info.Length() > 0 && !info[0].IsUndefined()) {
@@ -252,6 +296,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
         r->plan_holder.Reset();
+        FreeTypes(r);
         free(r->arena.base);
         for (void *p : r->overflow) free(p);
         delete r;
@@ -262,6 +307,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unload", Napi::Function::New(env, Unload, "unload"));
   exports.Set("install", Napi::Function::New(env, Install, "install"));
   exports.Set("errno", Napi::Function::New(env, Errno, "errno"));
+  exports.Set("defineType", Napi::Function::New(env, DefineType, "defineType"));
   exports.Set("errnoTable", Napi::Function::New(env, ErrnoTable, "errnoTable"));
   exports.Set("config", Napi::Function::New(env, ConfigFn, "config"));
   exports.Set("stats", Napi::Function::New(env, Stats, "stats"));

@@ -4,6 +4,7 @@
 #include "runtime.h"
 #include "convert.h"
 #include "frame_x64_sysv.h"
+#include "marshal.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -47,6 +48,37 @@ inline void SetU64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, uin
     result.Set((int32_t)v);
   else
     result.Set(MakeU64(isolate, v));
+}
+
+// Marshals an aggregate or a pointee; on failure throws naming the argument and member path.
+bool EncodeArg(v8::Isolate *isolate, const CallPlan *plan, const Inst *ip, v8::Local<v8::Value> value, uint8_t *dst) {
+  Marshal m{isolate, isolate->GetCurrentContext(), plan->rt, Lifetime::Call, {}};
+  if (m.Encode(ip->type, value, dst)) return true;
+  ThrowEncodeError(isolate, plan->name + "(): argument " + std::to_string(ip->arg + 1) + " (" + ip->type->name + ")", m.error);
+  return false;
+}
+
+v8::Local<v8::Value> DecodeResult(v8::Isolate *isolate, Runtime *rt, const TypeDesc *type, const uint8_t *src) {
+  Marshal m{isolate, isolate->GetCurrentContext(), rt, Lifetime::Call, {}};
+  return m.Decode(type, src);
+}
+
+// Output parameters: objects get their members updated, arrays their elements, so the caller
+// sees what C wrote. Buffers and addresses were passed through and need nothing.
+bool CopyBack(v8::Isolate *isolate, Runtime *rt, const TypeDesc *ptr, const uint8_t *mem, v8::Local<v8::Value> target) {
+  const TypeDesc *pointee = ptr->ref;
+  if (!mem || !pointee || !target->IsObject() || target->IsArrayBufferView() || target->IsArrayBuffer()) return true;
+  Marshal m{isolate, isolate->GetCurrentContext(), rt, Lifetime::Call, {}};
+  if (target->IsArray() && pointee->kind != Kind::ARRAY) {
+    auto array = target.As<v8::Array>();
+    uint32_t n = array->Length();
+    for (uint32_t i = 0; i < n; i++) {
+      v8::Local<v8::Value> element = m.Decode(pointee, mem + (size_t)i * pointee->size);
+      if (element.IsEmpty() || array->Set(m.context, i, element).IsNothing()) return false;
+    }
+    return true;
+  }
+  return m.DecodeInto(pointee, mem, target);
 }
 
 void FreeOverflow(Runtime *rt, size_t mark) {
@@ -235,12 +267,34 @@ dispatch:
   }
   HANDLER(ARG_PTR) {
     void *p;
-    switch (GetPointer(info[ip->arg], ip->aux, &p)) {
-      case Got::Ok: break;
-      case Got::TooSmall: ThrowBufferTooSmall(isolate, plan, ip->arg, ip->aux, info[ip->arg]); goto cleanup;
-      default: FAIL_ARG();
+    const TypeDesc *pointee = ip->type->ref;
+    uint32_t need = pointee ? pointee->size : 0;
+    switch (GetPointer(info[ip->arg], need, &p)) {
+      case Got::Ok:
+        Store<void *>(frame, ip->dst, p);
+        break;
+      case Got::TooSmall: ThrowBufferTooSmall(isolate, plan, ip->arg, need, info[ip->arg]); goto cleanup;
+      default:
+        if (!pointee || !info[ip->arg]->IsObject()) FAIL_ARG();
+        if (!EncodeArg(isolate, plan, ip, info[ip->arg], frame + ip->dst)) goto cleanup;
     }
-    Store<void *>(frame, ip->dst, p);
+    NEXT();
+  }
+  HANDLER(ARG_AGG) {
+    if (!EncodeArg(isolate, plan, ip, info[ip->arg], frame + ip->dst)) goto cleanup;
+    NEXT();
+  }
+  HANDLER(ARG_SRET) {
+    uint8_t *mem = rt->arena.Alloc(ip->type->size, ip->type->align < 16 ? 16 : ip->type->align);
+    if (!mem) {
+      ThrowArenaExhausted(isolate, plan);
+      goto cleanup;
+    }
+    Store<uint8_t *>(frame, ip->dst, mem);
+    NEXT();
+  }
+  HANDLER(MOVE8) {
+    memcpy(frame + ip->dst, frame + ip->arg, 8);
     NEXT();
   }
   HANDLER(ARG_STR) {
@@ -387,6 +441,26 @@ dispatch:
     if (p && ip->aux) Dispose(rt, p, ip->aux);
     NEXT();
   }
+  HANDLER(RET_AGG) {
+    // Reassemble the aggregate from its eightbytes as the callee left them in registers.
+    alignas(16) uint8_t bytes[16];
+    memcpy(bytes, ret + 8 * (ip->dst & 0xF), 8);
+    memcpy(bytes + 8, ret + 8 * ((ip->dst >> 4) & 0xF), 8);
+    v8::Local<v8::Value> value = DecodeResult(isolate, rt, ip->type, bytes);
+    if (value.IsEmpty()) goto cleanup;
+    result.Set(value);
+    NEXT();
+  }
+  HANDLER(RET_AGG_MEM) {
+    v8::Local<v8::Value> value = DecodeResult(isolate, rt, ip->type, Load<uint8_t *>(ret + CP_X64_RET_RAX));
+    if (value.IsEmpty()) goto cleanup;
+    result.Set(value);
+    NEXT();
+  }
+  HANDLER(POST_OUT) {
+    if (!CopyBack(isolate, rt, ip->type, Load<uint8_t *>(frame + ip->dst), info[ip->arg])) goto cleanup;
+    NEXT();
+  }
   HANDLER(END) {
     goto cleanup;
   }
@@ -403,6 +477,13 @@ cleanup:
 #undef FAIL_ARG
 }
 
+static bool TakesType(uint32_t op) {
+  return op == OP_ARG_PTR || op == OP_ARG_AGG || op == OP_ARG_SRET || op == OP_RET_AGG || op == OP_RET_AGG_MEM ||
+         op == OP_POST_OUT;
+}
+
+// Plans come from the TypeScript compiler, but a malformed one must fail here rather than
+// write outside its frame or read a missing argument.
 bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
   const void *const *table = DispatchTable();
   if (count < 4 || words[0] != kPlanMagic) return false;
@@ -420,8 +501,18 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     inst.arg = w[2];
     inst.aux = w[3];
     inst.handler = table ? table[w[0]] : nullptr;
-    // A plan that writes outside its frame or reads a missing argument would corrupt memory.
-    if (inst.op < OP_CALL && (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes)) return false;
+    inst.type = nullptr;
+    if (TakesType(inst.op)) {
+      inst.type = GetTypeDesc(plan->rt, inst.aux);
+      if (!inst.type) return false;
+    }
+    size_t write = 8;
+    if (inst.op == OP_ARG_AGG) write = inst.type->size;
+    bool is_arg = inst.op <= OP_ARG_SRET;
+    if (is_arg && inst.op != OP_ARG_SRET && inst.arg >= plan->nargs) return false;
+    if ((is_arg || inst.op == OP_MOVE8 || inst.op == OP_POST_OUT) && (size_t)inst.dst + write > plan->frame_bytes) return false;
+    if (inst.op == OP_MOVE8 && (size_t)inst.arg + 8 > plan->frame_bytes) return false;
+    if (inst.op == OP_POST_OUT && inst.arg >= plan->nargs) return false;
   }
   return plan->code[n - 1].op == OP_END;
 }

@@ -10,6 +10,8 @@
 
 namespace callplan {
 
+struct TypeDesc;
+
 enum Opcode : uint32_t {
 #define OP(name, doc) OP_##name,
 #include "ops.def"
@@ -20,6 +22,7 @@ enum Opcode : uint32_t {
 // One decoded instruction: the handler address replaces the opcode when a plan is installed.
 struct Inst {
   const void *handler;
+  const TypeDesc *type;  // resolved from `aux` for ops that take a type
   uint32_t op;
   uint32_t dst;
   uint32_t arg;
@@ -73,6 +76,8 @@ struct Runtime {
   Config config;
   bool memory_used = false;
   v8::Global<v8::ObjectTemplate> plan_holder;  // objects carrying a CallPlan * as callback data
+  std::vector<TypeDesc *> types;    // type descriptors, by id (plan operands refer to them)
+  std::vector<void *> persistent;   // memory owned by the library (e.g. strings from encode())
 
   bool EnsureArena();
 };
@@ -92,6 +97,7 @@ struct CallPlan {
 };
 
 Runtime *GetRuntime(napi_env env);
+void FreeTypes(Runtime *rt);
 // The V8 callback of every declared function; its data is the CallPlan.
 void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info);
 const void *const *DispatchTable();

@@ -9,10 +9,22 @@ export const SSE_COUNT = 8;
 
 export type ArgClass = 'INTEGER' | 'SSE';
 
+export type RegLocation = { kind: 'gpr'; index: number } | { kind: 'sse'; index: number };
+
 export type Location =
-  | { kind: 'gpr'; index: number }
-  | { kind: 'sse'; index: number }
-  | { kind: 'stack'; offset: number };
+  | RegLocation
+  | { kind: 'stack'; offset: number }
+  /** An aggregate split into eightbytes, each in its own register. */
+  | { kind: 'regs'; eightbytes: RegLocation[] };
+
+export type ResultLocation =
+  | { kind: 'void' }
+  | { kind: 'rax' }
+  | { kind: 'xmm0' }
+  /** Aggregate in registers: the source of each eightbyte. */
+  | { kind: 'regs'; sources: Array<'rax' | 'rdx' | 'xmm0' | 'xmm1'> }
+  /** Aggregate in memory: the caller passes its address in rdi, the callee returns it in rax. */
+  | { kind: 'memory' };
 
 export interface Placement {
   args: Location[];
@@ -20,7 +32,11 @@ export interface Placement {
   stackBytes: number;
   /** SSE registers used, the value of %al for variadic callees. */
   sseUsed: number;
-  result: 'void' | 'rax' | 'xmm0';
+  result: ResultLocation;
+}
+
+export function isAggregate(t: TypeObject): boolean {
+  return t.primitive === 'Record' || t.primitive === 'Union' || t.primitive === 'Array';
 }
 
 export function classifyScalar(t: TypeObject): ArgClass {
@@ -38,28 +54,101 @@ export function classifyScalar(t: TypeObject): ArgClass {
   }
 }
 
+interface Field { offset: number; size: number; alignment: number; cls: ArgClass }
+
+// Every scalar of an aggregate at its byte offset; union members overlap at the same offset.
+function flatten(t: TypeObject, base: number, out: Field[]): void {
+  if (t.primitive === 'Record' || t.primitive === 'Union') {
+    for (const m of Object.values(t.members ?? {}) as Array<{ type: TypeObject; offset: number }>)
+      flatten(m.type, base + m.offset, out);
+  } else if (t.primitive === 'Array') {
+    const ref = t.ref!;
+    for (let i = 0; i < (t.length ?? 0); i++) flatten(ref, base + i * ref.size, out);
+  } else {
+    out.push({ offset: base, size: t.size, alignment: t.alignment, cls: classifyScalar(t) });
+  }
+}
+
+/**
+ * The eightbyte classes of an aggregate, or null when it goes in memory: larger than 16 bytes,
+ * or with a member that is not at its natural alignment (packed structs), which makes the
+ * whole aggregate MEMORY even when it is small.
+ */
+export function classifyAggregate(t: TypeObject): ArgClass[] | null {
+  if (t.size > 16 || t.size === 0) return null;
+  const fields: Field[] = [];
+  flatten(t, 0, fields);
+  const classes: Array<ArgClass | null> = new Array(Math.ceil(t.size / 8)).fill(null);
+  for (const f of fields) {
+    if (f.offset % f.alignment !== 0) return null;
+    const first = Math.floor(f.offset / 8);
+    const last = Math.floor((f.offset + f.size - 1) / 8);
+    for (let i = first; i <= last; i++) classes[i] = classes[i] === 'INTEGER' || f.cls === 'INTEGER' ? 'INTEGER' : 'SSE';
+  }
+  // An eightbyte of padding only (possible with explicit alignment) takes an SSE register.
+  return classes.map((c) => c ?? 'SSE');
+}
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
 export function place(args: readonly TypeObject[], result: TypeObject): Placement {
   let gpr = 0;
   let sse = 0;
   let stack = 0;
+  let resultLoc: ResultLocation;
+  if (result.primitive === 'Void') {
+    resultLoc = { kind: 'void' };
+  } else if (isAggregate(result)) {
+    const classes = classifyAggregate(result);
+    if (classes === null) {
+      resultLoc = { kind: 'memory' };
+      gpr = 1; // the hidden pointer takes rdi
+    } else {
+      const ints: Array<'rax' | 'rdx'> = ['rax', 'rdx'];
+      const sses: Array<'xmm0' | 'xmm1'> = ['xmm0', 'xmm1'];
+      resultLoc = { kind: 'regs', sources: classes.map((c) => (c === 'INTEGER' ? ints.shift()! : sses.shift()!)) };
+    }
+  } else {
+    resultLoc = classifyScalar(result) === 'SSE' ? { kind: 'xmm0' } : { kind: 'rax' };
+  }
+
   const locations: Location[] = [];
   for (const t of args) {
+    if (isAggregate(t)) {
+      const classes = classifyAggregate(t);
+      if (classes !== null) {
+        const needInt = classes.filter((c) => c === 'INTEGER').length;
+        const needSse = classes.length - needInt;
+        // Only if every eightbyte fits; otherwise the whole aggregate goes to the stack.
+        if (gpr + needInt <= GPR_COUNT && sse + needSse <= SSE_COUNT) {
+          locations.push({
+            kind: 'regs',
+            eightbytes: classes.map((c) => (c === 'INTEGER' ? { kind: 'gpr', index: gpr++ } : { kind: 'sse', index: sse++ })),
+          });
+          continue;
+        }
+      }
+      stack = alignUp(stack, Math.max(8, t.alignment));
+      locations.push({ kind: 'stack', offset: stack });
+      stack += alignUp(t.size, 8);
+      continue;
+    }
     const cls = classifyScalar(t);
     if (cls === 'INTEGER' && gpr < GPR_COUNT) {
       locations.push({ kind: 'gpr', index: gpr++ });
     } else if (cls === 'SSE' && sse < SSE_COUNT) {
       locations.push({ kind: 'sse', index: sse++ });
     } else {
-      // Every scalar takes one eightbyte of stack, in argument order.
       locations.push({ kind: 'stack', offset: stack });
       stack += 8;
     }
   }
-  const resultLoc = result.primitive === 'Void' ? 'void' : classifyScalar(result) === 'SSE' ? 'xmm0' : 'rax';
-  return { args: locations, stackBytes: stack, sseUsed: sse, result: resultLoc };
+  return { args: locations, stackBytes: alignUp(stack, 8), sseUsed: sse, result: resultLoc };
 }
 
-export function frameOffset(loc: Location): number {
+export function frameOffset(loc: RegLocation | { kind: 'stack'; offset: number }): number {
   switch (loc.kind) {
     case 'gpr': return FRAME.gpr + 8 * loc.index;
     case 'sse': return FRAME.sse + 8 * loc.index;
