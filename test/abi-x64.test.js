@@ -13,7 +13,7 @@ t.test('integers fill rdi..r9, then the stack in argument order', (t) => {
   t.same(p.args.slice(6), [0, 8, 16].map((offset) => ({ kind: 'stack', offset })));
   t.equal(p.stackBytes, 24);
   t.equal(p.sseUsed, 0);
-  t.equal(p.result, 'rax');
+  t.same(p.result, { kind: 'rax' });
   t.end();
 });
 
@@ -27,7 +27,7 @@ t.test('floats and doubles fill xmm0..xmm7 independently of integers', (t) => {
   t.same(p.args.slice(4, 10).map((l) => l.index), [2, 3, 4, 5, 6, 7]);
   t.same(p.args.slice(10), [{ kind: 'stack', offset: 0 }, { kind: 'stack', offset: 8 }]);
   t.equal(p.sseUsed, 8);
-  t.equal(p.result, 'xmm0');
+  t.same(p.result, { kind: 'xmm0' });
   t.end();
 });
 
@@ -38,7 +38,7 @@ t.test('a stack argument interleaves with later register arguments', (t) => {
   t.same(p.args[6], { kind: 'stack', offset: 0 });
   t.same(p.args[7], { kind: 'sse', index: 0 });
   t.same(p.args[8], { kind: 'stack', offset: 8 });
-  t.equal(p.result, 'void');
+  t.same(p.result, { kind: 'void' });
   t.end();
 });
 
@@ -83,5 +83,47 @@ t.test('plans: pointer operands carry the pointer type descriptor', (t) => {
 t.test('plans: endian types and disposable strings', (t) => {
   t.match(compilePlan([T('uint32_be_t')], T('int16_be_t')).listing, ['ARG_U32_SWAP 0 0 0', 'CALL 0 0 1', 'RET_I16_SWAP 0 0 0']);
   t.match(compilePlan([], T('str!')).listing[1], 'RET_STR 0 0 1');
+  t.end();
+});
+
+const koffi = require('..');
+
+t.test('aggregates: eightbyte classes', (t) => {
+  const S = (members) => koffi.struct(members);
+  t.same(x64.classifyAggregate(S({ a: 'int', b: 'float' })), ['INTEGER'], 'an int and a float share one INTEGER eightbyte');
+  t.same(x64.classifyAggregate(S({ x: 'double', y: 'double' })), ['SSE', 'SSE']);
+  t.same(x64.classifyAggregate(S({ x: 'float', y: 'float', z: 'float' })), ['SSE', 'SSE']);
+  t.same(x64.classifyAggregate(S({ a: 'double', b: 'int' })), ['SSE', 'INTEGER']);
+  t.same(x64.classifyAggregate(S({ a: 'char', b: 'double' })), ['INTEGER', 'SSE']);
+  t.same(x64.classifyAggregate(S({ v: koffi.array('float', 4) })), ['SSE', 'SSE']);
+  t.same(x64.classifyAggregate(S({ inner: S({ a: 'float' }), b: 'float', c: 'int64_t' })), ['SSE', 'INTEGER']);
+  t.equal(x64.classifyAggregate(S({ a: 'double', b: 'double', c: 'int' })), null, 'over 16 bytes: memory');
+  t.equal(x64.classifyAggregate(koffi.pack({ a: 'char', b: 'int' })), null, 'a misaligned member makes it memory');
+  t.same(x64.classifyAggregate(koffi.pack({ a: 'int', b: 'int' })), ['INTEGER'], 'packed but aligned stays in registers');
+  t.same(x64.classifyAggregate(koffi.union({ f: 'float', i: 'int' })), ['INTEGER']);
+  t.end();
+});
+
+t.test('aggregates: placement, hidden result pointer and spilling whole structs', (t) => {
+  const Pair = koffi.struct({ a: 'int64_t', b: 'int64_t' });
+  const Big = koffi.struct({ a: 'double', b: 'double', c: 'double' });
+  let p = x64.place([Pair, Pair, Pair, T('int')], Pair);
+  t.same(p.args[0], { kind: 'regs', eightbytes: [{ kind: 'gpr', index: 0 }, { kind: 'gpr', index: 1 }] });
+  t.same(p.args[2], { kind: 'regs', eightbytes: [{ kind: 'gpr', index: 4 }, { kind: 'gpr', index: 5 }] });
+  t.same(p.args[3], { kind: 'stack', offset: 0 });
+  t.same(p.result, { kind: 'regs', sources: ['rax', 'rdx'] });
+  // Five integers leave one register: a two-eightbyte struct goes wholly to the stack, and a
+  // later int still takes the free register.
+  p = x64.place([...Array.from({ length: 5 }, () => T('int')), Pair, T('int')], T('void'));
+  t.same(p.args[5], { kind: 'stack', offset: 0 });
+  t.same(p.args[6], { kind: 'gpr', index: 5 });
+  p = x64.place([T('int')], Big);
+  t.same(p.result, { kind: 'memory' });
+  t.same(p.args[0], { kind: 'gpr', index: 1 }, 'the hidden pointer takes rdi');
+  p = x64.place([Big, T('double')], koffi.struct({ d: 'double', i: 'int' }));
+  t.same(p.args[0], { kind: 'stack', offset: 0 });
+  t.equal(p.stackBytes, 24);
+  t.same(p.args[1], { kind: 'sse', index: 0 });
+  t.same(p.result, { kind: 'regs', sources: ['xmm0', 'rax'] });
   t.end();
 });
