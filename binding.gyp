@@ -7,6 +7,7 @@
         "native/interp/interp.cc",
         "native/interp/convert.cc",
         "native/interp/marshal.cc",
+        "native/interp/memory.cc",
         "native/asm/x64_sysv.S"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],

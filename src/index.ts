@@ -8,6 +8,7 @@ import {
 import { config } from './config.js';
 import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite.js';
 import { PLAN_MAGIC } from './plan.js';
+import * as memory from './memory.js';
 
 export type { TypeObject, LoadOptions };
 export { Library as LibraryHandle };
@@ -128,13 +129,22 @@ export function address(value: unknown): bigint | null {
   return native.address(value);
 }
 
+export const alloc = memory.alloc;
+export const free = memory.free;
+export const encode = memory.encode;
+export const view = memory.view;
+export const as = memory.as;
+export const decode: typeof memory.decode & memory.DecodeShortcuts = Object.assign(
+  (target: Parameters<typeof memory.decode>[0], ...rest: unknown[]) => memory.decode(target, ...rest),
+  memory.decodeShortcuts());
+
 export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
 
 export { types };
 
 const koffi = {
   load, struct, pack, union, array, enumeration, offsetof, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
-  disposable, errno, os, config, stats, address, types, version, extension, internal, LibraryHandle: Library,
+  disposable, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library,
 };
 
 export { in_ as in };

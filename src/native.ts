@@ -22,6 +22,15 @@ export interface NativeAddon {
   stats(): { disposed: number };
   address(value: unknown): bigint | null;
   layout: NativeLayout;
+  memory: {
+    alloc(size: number): bigint;
+    free(ptr: unknown): void;
+    decode(target: unknown, offset: number, type: number): unknown;
+    decodeString(target: unknown, offset: number, unit: number, length: number): string | null;
+    encode(target: unknown, offset: number, type: number, value: unknown): void;
+    view(ptr: unknown, length: unknown): ArrayBuffer;
+    cast(value: unknown, type: number): object;
+  };
   RTLD_LAZY: number; RTLD_NOW: number; RTLD_GLOBAL: number; RTLD_LOCAL: number; RTLD_DEEPBIND?: number;
 }
 

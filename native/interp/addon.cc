@@ -296,6 +296,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
         r->plan_holder.Reset();
+        r->cast_template.Reset();
         FreeTypes(r);
         free(r->arena.base);
         for (void *p : r->overflow) free(p);
@@ -313,6 +314,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New(env, Stats, "stats"));
   exports.Set("address", Napi::Function::New(env, Address, "address"));
   exports.Set("layout", Layout(env));
+  InitMemory(v8::Isolate::GetCurrent(), ToLocal(exports).As<v8::Object>(), rt);
   exports.Set("RTLD_LAZY", RTLD_LAZY);
   exports.Set("RTLD_NOW", RTLD_NOW);
   exports.Set("RTLD_GLOBAL", RTLD_GLOBAL);

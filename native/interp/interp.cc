@@ -51,10 +51,11 @@ inline void SetU64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, uin
 }
 
 // Marshals an aggregate or a pointee; on failure throws naming the argument and member path.
-bool EncodeArg(v8::Isolate *isolate, const CallPlan *plan, const Inst *ip, v8::Local<v8::Value> value, uint8_t *dst) {
+bool EncodeArg(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, const TypeDesc *type, v8::Local<v8::Value> value,
+               uint8_t *dst) {
   Marshal m{isolate, isolate->GetCurrentContext(), plan->rt, Lifetime::Call, {}};
-  if (m.Encode(ip->type, value, dst)) return true;
-  ThrowEncodeError(isolate, plan->name + "(): argument " + std::to_string(ip->arg + 1) + " (" + ip->type->name + ")", m.error);
+  if (m.Encode(type, value, dst)) return true;
+  ThrowEncodeError(isolate, plan->name + "(): argument " + std::to_string(index + 1) + " (" + type->name + ")", m.error);
   return false;
 }
 
@@ -66,6 +67,12 @@ v8::Local<v8::Value> DecodeResult(v8::Isolate *isolate, Runtime *rt, const TypeD
 // Output parameters: objects get their members updated, arrays their elements, so the caller
 // sees what C wrote. Buffers and addresses were passed through and need nothing.
 bool CopyBack(v8::Isolate *isolate, Runtime *rt, const TypeDesc *ptr, const uint8_t *mem, v8::Local<v8::Value> target) {
+  v8::Local<v8::Value> inner;
+  const TypeDesc *cast;
+  if (UnwrapCast(rt, isolate, target, &inner, &cast)) {
+    ptr = cast;
+    target = inner;
+  }
   const TypeDesc *pointee = ptr->ref;
   if (!mem || !pointee || !target->IsObject() || target->IsArrayBufferView() || target->IsArrayBuffer()) return true;
   Marshal m{isolate, isolate->GetCurrentContext(), rt, Lifetime::Call, {}};
@@ -274,14 +281,21 @@ dispatch:
         Store<void *>(frame, ip->dst, p);
         break;
       case Got::TooSmall: ThrowBufferTooSmall(isolate, plan, ip->arg, need, info[ip->arg]); goto cleanup;
-      default:
+      default: {
+        v8::Local<v8::Value> inner;
+        const TypeDesc *cast;
+        if (UnwrapCast(rt, isolate, info[ip->arg], &inner, &cast)) {
+          if (!EncodeArg(isolate, plan, ip->arg, cast, inner, frame + ip->dst)) goto cleanup;
+          break;
+        }
         if (!pointee || !info[ip->arg]->IsObject()) FAIL_ARG();
-        if (!EncodeArg(isolate, plan, ip, info[ip->arg], frame + ip->dst)) goto cleanup;
+        if (!EncodeArg(isolate, plan, ip->arg, ip->type, info[ip->arg], frame + ip->dst)) goto cleanup;
+      }
     }
     NEXT();
   }
   HANDLER(ARG_AGG) {
-    if (!EncodeArg(isolate, plan, ip, info[ip->arg], frame + ip->dst)) goto cleanup;
+    if (!EncodeArg(isolate, plan, ip->arg, ip->type, info[ip->arg], frame + ip->dst)) goto cleanup;
     NEXT();
   }
   HANDLER(ARG_SRET) {

@@ -31,6 +31,8 @@ void FreeTypes(Runtime *rt) {
   rt->types.clear();
   for (void *p : rt->persistent) free(p);
   rt->persistent.clear();
+  for (auto &entry : rt->encoded_strings) free(entry.second);
+  rt->encoded_strings.clear();
 }
 
 uint8_t *Marshal::Allocate(size_t size, size_t align) {
@@ -52,6 +54,21 @@ bool Marshal::Fail(const char *expected, v8::Local<v8::Value> value) {
   return false;
 }
 
+// Strings encoded into caller memory belong to the library, one per destination.
+static void *AllocateString(Marshal *m, uint8_t *dst, size_t bytes, size_t align) {
+  if (m->lifetime == Lifetime::Call) return m->Allocate(bytes, align);
+  void *p = calloc(1, bytes);
+  if (!p) return nullptr;
+  auto it = m->rt->encoded_strings.find(dst);
+  if (it != m->rt->encoded_strings.end()) {
+    free(it->second);
+    it->second = p;
+  } else {
+    m->rt->encoded_strings.emplace(dst, p);
+  }
+  return p;
+}
+
 static bool EncodeString(Marshal *m, Kind kind, v8::Local<v8::Value> value, uint8_t *dst) {
   if (!value->IsString()) {
     void *p;
@@ -63,13 +80,13 @@ static bool EncodeString(Marshal *m, Kind kind, v8::Local<v8::Value> value, uint
   v8::Isolate *isolate = m->isolate;
   if (kind == Kind::STR) {
     size_t len = Utf8Length(isolate, s);
-    char *buf = reinterpret_cast<char *>(m->Allocate(len + 1, 1));
+    char *buf = static_cast<char *>(AllocateString(m, dst, len + 1, 1));
     if (!buf) return false;
     buf[WriteUtf8(isolate, s, buf, len)] = 0;
     Put<char *>(dst, buf);
   } else if (kind == Kind::STR16) {
     int n = s->Length();
-    char16_t *buf = reinterpret_cast<char16_t *>(m->Allocate(((size_t)n + 1) * 2, 2));
+    char16_t *buf = static_cast<char16_t *>(AllocateString(m, dst, ((size_t)n + 1) * 2, 2));
     if (!buf) return false;
     WriteUtf16(isolate, s, buf, n);
     buf[n] = 0;
@@ -78,7 +95,7 @@ static bool EncodeString(Marshal *m, Kind kind, v8::Local<v8::Value> value, uint
     int n = s->Length();
     std::vector<char16_t> units((size_t)n + 1);
     WriteUtf16(isolate, s, units.data(), n);
-    char32_t *buf = reinterpret_cast<char32_t *>(m->Allocate(((size_t)n + 1) * 4, 4));
+    char32_t *buf = static_cast<char32_t *>(AllocateString(m, dst, ((size_t)n + 1) * 4, 4));
     if (!buf) return false;
     size_t o = 0;
     for (int i = 0; i < n; i++) {

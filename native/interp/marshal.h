@@ -81,4 +81,9 @@ void ThrowEncodeError(v8::Isolate *isolate, const std::string &where, const Enco
 
 TypeDesc *GetTypeDesc(Runtime *rt, uint32_t id);
 
+// koffi.as(value, 'T *'): the wrapped value and its pointer type.
+bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v8::Local<v8::Value> *inner,
+                const TypeDesc **type);
+void InitMemory(v8::Isolate *isolate, v8::Local<v8::Object> exports, Runtime *rt);
+
 }  // namespace callplan

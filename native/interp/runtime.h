@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace callplan {
@@ -78,6 +79,9 @@ struct Runtime {
   v8::Global<v8::ObjectTemplate> plan_holder;  // objects carrying a CallPlan * as callback data
   std::vector<TypeDesc *> types;    // type descriptors, by id (plan operands refer to them)
   std::vector<void *> persistent;   // memory owned by the library (e.g. strings from encode())
+  v8::Global<v8::FunctionTemplate> cast_template;  // koffi.as() values
+  // Strings written by encode(), by destination: writing the same place again frees the last one.
+  std::unordered_map<uint8_t *, void *> encoded_strings;
 
   bool EnsureArena();
 };

@@ -1,0 +1,235 @@
+// The memory helpers of the public API: alloc/free, decode/encode at an address or in a buffer,
+// views over native memory, and koffi.as() casts. They are V8 callbacks like the call path,
+// so exceptions thrown by getters during encoding propagate untouched.
+#include "convert.h"
+#include "marshal.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace callplan {
+
+namespace {
+
+using Info = v8::FunctionCallbackInfo<v8::Value>;
+
+Runtime *RuntimeOf(const Info &info) {
+  return static_cast<Runtime *>(info.Data().As<v8::External>()->Value());
+}
+
+void Throw(v8::Isolate *isolate, const std::string &msg, bool range = false, bool type = false) {
+  v8::Local<v8::String> text = NewString(isolate, msg);
+  isolate->ThrowException(range  ? v8::Exception::RangeError(text)
+                          : type ? v8::Exception::TypeError(text)
+                                 : v8::Exception::Error(text));
+}
+
+// Resolves (pointer | buffer, offset) to an address with `need` readable bytes. Buffers are
+// bounds-checked; raw addresses cannot be, except that NULL is refused.
+uint8_t *Locate(const Info &info, const char *fn, v8::Local<v8::Value> target, v8::Local<v8::Value> offset_value,
+                size_t need) {
+  v8::Isolate *isolate = info.GetIsolate();
+  int64_t offset = 0;
+  if (!offset_value->IsUndefined() && !GetI64(offset_value, &offset)) {
+    Throw(isolate, std::string(fn) + "(): offset must be a number, received " + DescribeValue(isolate, offset_value), false, true);
+    return nullptr;
+  }
+  if (target->IsArrayBufferView() || target->IsArrayBuffer()) {
+    size_t bytes;
+    uint8_t *data;
+    if (target->IsArrayBufferView()) {
+      auto view = target.As<v8::ArrayBufferView>();
+      bytes = view->ByteLength();
+      data = bytes ? static_cast<uint8_t *>(view->Buffer()->Data()) + view->ByteOffset() : nullptr;
+    } else {
+      auto buffer = target.As<v8::ArrayBuffer>();
+      bytes = buffer->ByteLength();
+      data = static_cast<uint8_t *>(buffer->Data());
+    }
+    if (offset < 0 || (uint64_t)offset > bytes || need > bytes - (size_t)offset) {
+      Throw(isolate, std::string(fn) + "(): " + std::to_string(need) + " bytes at offset " + std::to_string(offset) +
+                         " do not fit in a buffer of " + std::to_string(bytes) + " bytes", true);
+      return nullptr;
+    }
+    return data + offset;
+  }
+  if (target->IsBigInt()) {
+    bool lossless;
+    uint64_t addr = target.As<v8::BigInt>()->Uint64Value(&lossless);
+    if (!addr) {
+      Throw(isolate, std::string(fn) + "(): cannot access memory at a NULL pointer");
+      return nullptr;
+    }
+    return reinterpret_cast<uint8_t *>(addr + (uint64_t)offset);
+  }
+  Throw(isolate, std::string(fn) + "(): expected a BigInt pointer or a buffer, received " + DescribeValue(isolate, target), false, true);
+  return nullptr;
+}
+
+const TypeDesc *TypeArg(const Info &info, int index) {
+  uint32_t id = info[index]->IsUint32() ? info[index].As<v8::Uint32>()->Value() : UINT32_MAX;
+  const TypeDesc *t = GetTypeDesc(RuntimeOf(info), id);
+  if (!t) Throw(info.GetIsolate(), "Internal error: unknown type descriptor");
+  return t;
+}
+
+// alloc(size) -> BigInt: zeroed, stable memory that C may keep.
+void Alloc(const Info &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  double size = info[0]->IsNumber() ? info[0].As<v8::Number>()->Value() : -1;
+  if (!(size >= 0) || size > (double)((size_t)1 << 40)) {
+    Throw(isolate, "alloc(): invalid size " + DescribeValue(isolate, info[0]), true);
+    return;
+  }
+  void *p = calloc(1, size ? (size_t)size : 1);
+  if (!p) {
+    Throw(isolate, "alloc(): out of memory");
+    return;
+  }
+  info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(isolate, (uint64_t)(uintptr_t)p));
+}
+
+void Free(const Info &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  void *p;
+  if (!info[0]->IsBigInt() && !info[0]->IsNullOrUndefined()) {
+    Throw(isolate, "free(): expected a BigInt pointer from alloc(), received " + DescribeValue(isolate, info[0]), false, true);
+    return;
+  }
+  if (GetPointer(info[0], 0, &p) == Got::Ok) free(p);
+}
+
+// decode(target, offset, type)
+void Decode(const Info &info) {
+  const TypeDesc *type = TypeArg(info, 2);
+  if (!type) return;
+  uint8_t *src = Locate(info, "decode", info[0], info[1], type->size);
+  if (!src) return;
+  v8::Isolate *isolate = info.GetIsolate();
+  Marshal m{isolate, isolate->GetCurrentContext(), RuntimeOf(info), Lifetime::Call, {}};
+  v8::Local<v8::Value> value = m.Decode(type, src);
+  if (!value.IsEmpty()) info.GetReturnValue().Set(value);
+}
+
+// decodeString(target, offset, unitSize, length): length < 0 reads up to the NUL.
+void DecodeString(const Info &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  uint32_t unit = info[2].As<v8::Uint32>()->Value();
+  int64_t length = -1;
+  GetI64(info[3], &length);
+  size_t need = length < 0 ? unit : (size_t)length * unit;
+  const uint8_t *src = Locate(info, "decode", info[0], info[1], need);
+  if (!src) return;
+  if (length < 0) {
+    length = 0;
+    if (unit == 1) {
+      while (src[length]) length++;
+    } else if (unit == 2) {
+      while (reinterpret_cast<const uint16_t *>(src)[length]) length++;
+    } else {
+      while (reinterpret_cast<const uint32_t *>(src)[length]) length++;
+    }
+  }
+  if (length > (int64_t)v8::String::kMaxLength) {
+    Throw(isolate, "decode(): string too long", true);
+    return;
+  }
+  v8::Local<v8::String> s;
+  bool ok;
+  if (unit == 1) {
+    ok = v8::String::NewFromUtf8(isolate, reinterpret_cast<const char *>(src), v8::NewStringType::kNormal, (int)length).ToLocal(&s);
+  } else if (unit == 2) {
+    ok = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(src), v8::NewStringType::kNormal, (int)length)
+             .ToLocal(&s);
+  } else {
+    std::vector<uint16_t> units;
+    units.reserve((size_t)length);
+    for (int64_t i = 0; i < length; i++) {
+      uint32_t c = reinterpret_cast<const uint32_t *>(src)[i];
+      if (c >= 0x10000 && c <= 0x10FFFF) {
+        c -= 0x10000;
+        units.push_back((uint16_t)(0xD800 + (c >> 10)));
+        units.push_back((uint16_t)(0xDC00 + (c & 0x3FF)));
+      } else {
+        units.push_back(c > 0x10FFFF ? 0xFFFD : (uint16_t)c);
+      }
+    }
+    ok = v8::String::NewFromTwoByte(isolate, units.data(), v8::NewStringType::kNormal, (int)units.size()).ToLocal(&s);
+  }
+  if (ok) info.GetReturnValue().Set(s);
+}
+
+// encode(target, offset, type, value): strings and pointees are owned by the library.
+void Encode(const Info &info) {
+  const TypeDesc *type = TypeArg(info, 2);
+  if (!type) return;
+  uint8_t *dst = Locate(info, "encode", info[0], info[1], type->size);
+  if (!dst) return;
+  v8::Isolate *isolate = info.GetIsolate();
+  Marshal m{isolate, isolate->GetCurrentContext(), RuntimeOf(info), Lifetime::Persistent, {}};
+  if (!m.Encode(type, info[3], dst)) ThrowEncodeError(isolate, "encode(): value (" + type->name + ")", m.error);
+}
+
+// view(ptr, length) -> ArrayBuffer over native memory, without a copy.
+void View(const Info &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  int64_t length = -1;
+  if (!GetI64(info[1], &length) || length < 0) {
+    Throw(isolate, "view(): length must be a non-negative number", true);
+    return;
+  }
+  uint8_t *data = Locate(info, "view", info[0], v8::Undefined(isolate), (size_t)length);
+  if (!data) return;
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, (size_t)length, [](void *, size_t, void *) {}, nullptr);
+  info.GetReturnValue().Set(v8::ArrayBuffer::New(isolate, std::move(store)));
+}
+
+// cast(value, pointerType) -> an object the marshaller reads as `value` of that pointer type.
+void Cast(const Info &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  Runtime *rt = RuntimeOf(info);
+  const TypeDesc *type = TypeArg(info, 1);
+  if (!type) return;
+  v8::Local<v8::Object> cast;
+  if (!rt->cast_template.Get(isolate)->GetFunction(isolate->GetCurrentContext()).ToLocalChecked()
+           ->NewInstance(isolate->GetCurrentContext())
+           .ToLocal(&cast))
+    return;
+  cast->SetInternalField(0, info[0]);
+  cast->SetAlignedPointerInInternalField(1, const_cast<TypeDesc *>(type));
+  info.GetReturnValue().Set(cast);
+}
+
+}  // namespace
+
+bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v8::Local<v8::Value> *inner,
+                const TypeDesc **type) {
+  if (!value->IsObject() || rt->cast_template.IsEmpty() || !rt->cast_template.Get(isolate)->HasInstance(value)) return false;
+  auto object = value.As<v8::Object>();
+  *inner = object->GetInternalField(0).As<v8::Value>();
+  *type = static_cast<const TypeDesc *>(object->GetAlignedPointerFromInternalField(1));
+  return true;
+}
+
+void InitMemory(v8::Isolate *isolate, v8::Local<v8::Object> exports, Runtime *rt) {
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::FunctionTemplate> cast = v8::FunctionTemplate::New(isolate);
+  cast->SetClassName(NewString(isolate, "PointerCast"));
+  cast->InstanceTemplate()->SetInternalFieldCount(2);
+  rt->cast_template.Reset(isolate, cast);
+  v8::Local<v8::External> data = v8::External::New(isolate, rt);
+  const struct {
+    const char *name;
+    v8::FunctionCallback fn;
+  } functions[] = {{"alloc", Alloc},   {"free", Free}, {"decode", Decode}, {"decodeString", DecodeString},
+                   {"encode", Encode}, {"view", View}, {"cast", Cast}};
+  v8::Local<v8::Object> memory = v8::Object::New(isolate);
+  for (const auto &f : functions) {
+    v8::Local<v8::Function> fn = v8::Function::New(context, f.fn, data).ToLocalChecked();
+    memory->Set(context, NewString(isolate, f.name), fn).Check();
+  }
+  exports->Set(context, NewString(isolate, "memory"), memory).Check();
+}
+
+}  // namespace callplan
