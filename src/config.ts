@@ -1,6 +1,7 @@
 // koffi.config(): validated at this boundary, applied natively.
 import { native } from './native.js';
 import { describe } from './types.js';
+import { setMaxTypeSize } from './composite.js';
 
 const MiB = 1024 * 1024;
 const LIMITS: Record<string, { min: number; max: number }> = {
@@ -29,5 +30,7 @@ export function config(values?: unknown): Record<string, number> {
       throw new RangeError(`config(): '${key}' must be between ${min} and ${max}, received ${value}`);
     checked[key] = value;
   }
-  return native.config(checked);
+  const applied = native.config(checked);
+  setMaxTypeSize(applied.max_type_size);
+  return applied;
 }

@@ -1,6 +1,6 @@
 // The public API: a drop-in for Koffi 3.
 import { native } from './native.js';
-import { Library, type LoadOptions } from './library.js';
+import { Library, disposedInJs, type LoadOptions } from './library.js';
 import {
   types, resolveType, makeOpaque, makeAlias, makeNamedPointer, DirectedType, describe,
   makeDisposable, checkName, type TypeObject,
@@ -9,6 +9,7 @@ import { config } from './config.js';
 import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite.js';
 import { PLAN_MAGIC } from './plan.js';
 import * as memory from './memory.js';
+import { Union } from './union.js';
 
 export type { TypeObject, LoadOptions };
 export { Library as LibraryHandle };
@@ -122,7 +123,7 @@ export const os = { errno: Object.freeze(native.errnoTable()) };
 export { config };
 
 export function stats(): { disposed: number; callbacks: number } {
-  return { disposed: native.stats().disposed, callbacks: 0 };
+  return { disposed: native.stats().disposed + disposedInJs, callbacks: 0 };
 }
 
 export function address(value: unknown): bigint | null {
@@ -140,11 +141,11 @@ export const decode: typeof memory.decode & memory.DecodeShortcuts = Object.assi
 
 export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
 
-export { types };
+export { types, Union };
 
 const koffi = {
   load, struct, pack, union, array, enumeration, offsetof, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
-  disposable, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library,
+  disposable, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library, Union,
 };
 
 export { in_ as in };

@@ -2,7 +2,7 @@
 // installed once in the native interpreter.
 import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
-import { resolve, resolveSpec, describe, type TypeObject, type ResolvedType } from './types.js';
+import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType } from './types.js';
 import { compilePlan } from './plan.js';
 
 export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
@@ -146,9 +146,42 @@ export class Library {
 export function declare(handle: LibraryHandle, sig: Signature): Function {
   const address = native.symbol(handle, sig.name);
   if (sig.variadic) return declareVariadic(handle, address, sig);
-  const plan = compilePlan(sig.params, sig.result, { directions: sig.directions });
-  const fn = native.install(plan.words, handle, address, sig.name, sig.params.map((t) => t.name));
+  const dispose = disposerOf(sig.result);
+  const result = dispose ? resolve('void *').type : sig.result;
+  const plan = compilePlan(sig.params, result, { directions: sig.directions });
+  let fn = native.install(plan.words, handle, address, sig.name, sig.params.map((t) => t.name));
+  if (dispose) fn = withDisposer(fn, sig, dispose);
   defineInfo(fn, sig);
+  return fn;
+}
+
+/** Counts results disposed by JavaScript dispose functions (the native side counts its own). */
+export let disposedInJs = 0;
+
+// C free() on strings is done natively; other disposables (pointer results, or a JavaScript
+// dispose function) get the raw pointer back and are converted and disposed here.
+function disposerOf(t: TypeObject): ((p: bigint) => void) | null {
+  if (!t.disposable) return null;
+  const d = internalsOf(t).dispose;
+  if (d === 'free' && t.primitive !== 'Pointer') return null;
+  return d === 'free' || d === undefined ? (p: bigint) => native.memory.free(p) : d;
+}
+
+const DECODE_UNITS: Record<string, number> = { String: 1, String16: 2, String32: 4 };
+
+function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => void): Function {
+  const unit = DECODE_UNITS[sig.result.primitive];
+  const fn = function (this: unknown, ...args: unknown[]) {
+    const p = raw(...args) as bigint | null;
+    if (p === null) return null;
+    try {
+      return unit ? native.memory.decodeString(p, 0, unit, -1) : p;
+    } finally {
+      dispose(p);
+      disposedInJs++;
+    }
+  };
+  Object.defineProperty(fn, 'name', { value: sig.name });
   return fn;
 }
 

@@ -443,6 +443,17 @@ v8::Local<v8::Value> Marshal::DecodeArray(const TypeDesc *type, const uint8_t *s
 bool Marshal::DecodeInto(const TypeDesc *type, const uint8_t *src, v8::Local<v8::Value> target) {
   if (!target->IsObject()) return true;
   auto object = target.As<v8::Object>();
+  if (type->kind == Kind::UNION) {
+    // koffi.Union objects keep the raw bytes and decode the member that is read.
+    v8::Local<v8::Symbol> raw = v8::Symbol::For(isolate, NewString(isolate, "callplan.union.raw"));
+    v8::Maybe<bool> has = object->Has(context, raw);
+    if (has.IsNothing()) return false;
+    if (has.FromJust()) {
+      v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, type->size);
+      memcpy(buffer->Data(), src, type->size);
+      return object->Set(context, raw, v8::Uint8Array::New(buffer, 0, type->size)).IsJust();
+    }
+  }
   if (type->kind == Kind::RECORD || type->kind == Kind::UNION) {
     for (const MemberDesc &member : type->members) {
       v8::Local<v8::Value> field = Decode(member.type, src + (type->kind == Kind::RECORD ? member.offset : 0));
