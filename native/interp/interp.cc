@@ -136,7 +136,18 @@ void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info) {
 #define DISPATCH() goto dispatch
 #endif
 #define NEXT() do { ++ip; DISPATCH(); } while (0)
+#define FAIL() goto cleanup
 #define FAIL_ARG() do { ThrowArgType(isolate, plan, ip->arg, ip->op, info[ip->arg]); goto cleanup; } while (0)
+#define ARGV(i) info[i]
+#define SET_I32(x) result.Set((int32_t)(x))
+#define SET_U32(x) result.Set((uint32_t)(x))
+#define SET_F64(x) result.Set((double)(x))
+#define SET_BOOL(x) result.Set((bool)(x))
+#define SET_I64(x) SetI64(result, isolate, (x))
+#define SET_U64(x) SetU64(result, isolate, (x))
+#define SET_VALUE(x) result.Set(x)
+#define SET_NULL() result.SetNull()
+#define SET_UNDEFINED() result.SetUndefined()
 
   CallPlan *plan = static_cast<CallPlan *>(info.Data().As<v8::Object>()->GetAlignedPointerFromInternalField(0));
   v8::Isolate *isolate = info.GetIsolate();
@@ -169,178 +180,7 @@ dispatch:
   DISPATCH();
 #endif
 
-  HANDLER(ARG_BOOL) {
-    bool v;
-    if (!BoolOf(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, v ? 1 : 0);
-    NEXT();
-  }
-  HANDLER(ARG_I8) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, (int8_t)v);
-    NEXT();
-  }
-  HANDLER(ARG_U8) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, (uint8_t)v);
-    NEXT();
-  }
-  HANDLER(ARG_I16) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, (int16_t)v);
-    NEXT();
-  }
-  HANDLER(ARG_U16) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, (uint16_t)v);
-    NEXT();
-  }
-  HANDLER(ARG_I32) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, v);
-    NEXT();
-  }
-  HANDLER(ARG_U32) {
-    uint32_t v;
-    if (!GetU32(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, v);
-    NEXT();
-  }
-  HANDLER(ARG_I64) {
-    int64_t v;
-    if (!GetI64(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, v);
-    NEXT();
-  }
-  HANDLER(ARG_U64) {
-    uint64_t v;
-    if (!GetU64(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, v);
-    NEXT();
-  }
-  HANDLER(ARG_I16_SWAP) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, (int16_t)__builtin_bswap16((uint16_t)v));
-    NEXT();
-  }
-  HANDLER(ARG_U16_SWAP) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, __builtin_bswap16((uint16_t)v));
-    NEXT();
-  }
-  HANDLER(ARG_I32_SWAP) {
-    int32_t v;
-    if (!GetI32(info[ip->arg], &v)) FAIL_ARG();
-    Store<int64_t>(frame, ip->dst, (int32_t)__builtin_bswap32((uint32_t)v));
-    NEXT();
-  }
-  HANDLER(ARG_U32_SWAP) {
-    uint32_t v;
-    if (!GetU32(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, __builtin_bswap32(v));
-    NEXT();
-  }
-  HANDLER(ARG_I64_SWAP) {
-    int64_t v;
-    if (!GetI64(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, __builtin_bswap64((uint64_t)v));
-    NEXT();
-  }
-  HANDLER(ARG_U64_SWAP) {
-    uint64_t v;
-    if (!GetU64(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, __builtin_bswap64(v));
-    NEXT();
-  }
-  HANDLER(ARG_F32) {
-    double v;
-    if (!GetF64(info[ip->arg], &v)) FAIL_ARG();
-    Store<uint64_t>(frame, ip->dst, 0);
-    Store<float>(frame, ip->dst, (float)v);
-    NEXT();
-  }
-  HANDLER(ARG_F64) {
-    double v;
-    if (!GetF64(info[ip->arg], &v)) FAIL_ARG();
-    Store<double>(frame, ip->dst, v);
-    NEXT();
-  }
-  HANDLER(ARG_PTR) {
-    void *p;
-    const TypeDesc *pointee = ip->type->ref;
-    uint32_t need = pointee ? pointee->size : 0;
-    switch (GetPointer(info[ip->arg], need, &p)) {
-      case Got::Ok:
-        Store<void *>(frame, ip->dst, p);
-        break;
-      case Got::TooSmall: ThrowBufferTooSmall(isolate, plan, ip->arg, need, info[ip->arg]); goto cleanup;
-      default: {
-        v8::Local<v8::Value> inner;
-        const TypeDesc *cast;
-        if (UnwrapCast(rt, isolate, info[ip->arg], &inner, &cast)) {
-          if (!EncodeArg(isolate, plan, ip->arg, cast, inner, frame + ip->dst)) goto cleanup;
-          break;
-        }
-        if (!pointee || !info[ip->arg]->IsObject()) FAIL_ARG();
-        if (!EncodeArg(isolate, plan, ip->arg, ip->type, info[ip->arg], frame + ip->dst)) goto cleanup;
-      }
-    }
-    NEXT();
-  }
-  HANDLER(ARG_AGG) {
-    if (!EncodeArg(isolate, plan, ip->arg, ip->type, info[ip->arg], frame + ip->dst)) goto cleanup;
-    NEXT();
-  }
-  HANDLER(ARG_SRET) {
-    uint8_t *mem = rt->arena.Alloc(ip->type->size, ip->type->align < 16 ? 16 : ip->type->align);
-    if (!mem) {
-      ThrowArenaExhausted(isolate, plan);
-      goto cleanup;
-    }
-    Store<uint8_t *>(frame, ip->dst, mem);
-    NEXT();
-  }
-  HANDLER(MOVE8) {
-    memcpy(frame + ip->dst, frame + ip->arg, 8);
-    NEXT();
-  }
-  HANDLER(ARG_STR) {
-    char *p;
-    switch (GetUtf8(isolate, rt, info[ip->arg], &p)) {
-      case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
-      default: FAIL_ARG();
-    }
-    Store<char *>(frame, ip->dst, p);
-    NEXT();
-  }
-  HANDLER(ARG_STR16) {
-    char16_t *p;
-    switch (GetUtf16(isolate, rt, info[ip->arg], &p)) {
-      case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
-      default: FAIL_ARG();
-    }
-    Store<char16_t *>(frame, ip->dst, p);
-    NEXT();
-  }
-  HANDLER(ARG_STR32) {
-    char32_t *p;
-    switch (GetUtf32(isolate, rt, info[ip->arg], &p)) {
-      case Got::Ok: break;
-      case Got::NoMemory: ThrowNoMemory(isolate, plan, ip->arg); goto cleanup;
-      default: FAIL_ARG();
-    }
-    Store<char32_t *>(frame, ip->dst, p);
-    NEXT();
-  }
+#include "handlers.inc"
   HANDLER(CALL) {
     Store<uint64_t>(frame, CP_X64_STACK_BYTES_OFFSET, ip->dst);
     Store<uint64_t>(frame, CP_X64_AL_OFFSET, ip->arg);
@@ -349,130 +189,6 @@ dispatch:
     else
       cp_call_x64_sysv(plan->target, frame, ret);
     rt->last_errno = errno;
-    NEXT();
-  }
-  HANDLER(RET_VOID) {
-    result.SetUndefined();
-    NEXT();
-  }
-  HANDLER(RET_BOOL) {
-    result.Set(Load<uint8_t>(ret + CP_X64_RET_RAX) != 0);
-    NEXT();
-  }
-  HANDLER(RET_I8) {
-    result.Set((int32_t)(Load<int8_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_U8) {
-    result.Set((uint32_t)(Load<uint8_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_I16) {
-    result.Set((int32_t)(Load<int16_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_U16) {
-    result.Set((uint32_t)(Load<uint16_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_I32) {
-    result.Set((int32_t)(Load<int32_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_U32) {
-    result.Set((uint32_t)(Load<uint32_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_I64) {
-    SetI64(result, isolate, Load<int64_t>(ret + CP_X64_RET_RAX));
-    NEXT();
-  }
-  HANDLER(RET_U64) {
-    SetU64(result, isolate, Load<uint64_t>(ret + CP_X64_RET_RAX));
-    NEXT();
-  }
-  HANDLER(RET_I16_SWAP) {
-    result.Set((int32_t)((int16_t)__builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX))));
-    NEXT();
-  }
-  HANDLER(RET_U16_SWAP) {
-    result.Set((uint32_t)(__builtin_bswap16(Load<uint16_t>(ret + CP_X64_RET_RAX))));
-    NEXT();
-  }
-  HANDLER(RET_I32_SWAP) {
-    result.Set((int32_t)((int32_t)__builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX))));
-    NEXT();
-  }
-  HANDLER(RET_U32_SWAP) {
-    result.Set((uint32_t)(__builtin_bswap32(Load<uint32_t>(ret + CP_X64_RET_RAX))));
-    NEXT();
-  }
-  HANDLER(RET_I64_SWAP) {
-    SetI64(result, isolate, (int64_t)__builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_U64_SWAP) {
-    SetU64(result, isolate, __builtin_bswap64(Load<uint64_t>(ret + CP_X64_RET_RAX)));
-    NEXT();
-  }
-  HANDLER(RET_F32) {
-    result.Set((double)(Load<float>(ret + CP_X64_RET_XMM0)));
-    NEXT();
-  }
-  HANDLER(RET_F64) {
-    result.Set((double)(Load<double>(ret + CP_X64_RET_XMM0)));
-    NEXT();
-  }
-  HANDLER(RET_PTR) {
-    uint64_t p = Load<uint64_t>(ret + CP_X64_RET_RAX);
-    if (p)
-      result.Set(v8::BigInt::NewFromUnsigned(isolate, p));
-    else
-      result.SetNull();
-    NEXT();
-  }
-  HANDLER(RET_STR) {
-    char *p = Load<char *>(ret + CP_X64_RET_RAX);
-    v8::Local<v8::Value> str = MakeUtf8(isolate, p);
-    if (str.IsEmpty()) goto cleanup;
-    result.Set(str);
-    if (p && ip->aux) Dispose(rt, p, ip->aux);
-    NEXT();
-  }
-  HANDLER(RET_STR16) {
-    char16_t *p = Load<char16_t *>(ret + CP_X64_RET_RAX);
-    v8::Local<v8::Value> str = MakeUtf16(isolate, p);
-    if (str.IsEmpty()) goto cleanup;
-    result.Set(str);
-    if (p && ip->aux) Dispose(rt, p, ip->aux);
-    NEXT();
-  }
-  HANDLER(RET_STR32) {
-    char32_t *p = Load<char32_t *>(ret + CP_X64_RET_RAX);
-    v8::Local<v8::Value> str = MakeUtf32(isolate, rt, p);
-    if (str.IsEmpty()) goto cleanup;
-    result.Set(str);
-    if (p && ip->aux) Dispose(rt, p, ip->aux);
-    NEXT();
-  }
-  HANDLER(RET_AGG) {
-    // Reassemble the aggregate from its eightbytes as the callee left them in registers.
-    alignas(16) uint8_t bytes[16];
-    memcpy(bytes, ret + 8 * (ip->dst & 0xF), 8);
-    memcpy(bytes + 8, ret + 8 * ((ip->dst >> 4) & 0xF), 8);
-    v8::Local<v8::Value> value = DecodeResult(isolate, rt, ip->type, bytes);
-    if (value.IsEmpty()) goto cleanup;
-    result.Set(value);
-    NEXT();
-  }
-  HANDLER(RET_AGG_MEM) {
-    v8::Local<v8::Value> value = DecodeResult(isolate, rt, ip->type, Load<uint8_t *>(ret + CP_X64_RET_RAX));
-    if (value.IsEmpty()) goto cleanup;
-    result.Set(value);
-    NEXT();
-  }
-  HANDLER(POST_OUT) {
-    if (!CopyBack(isolate, rt, ip->type, Load<uint8_t *>(frame + ip->dst), info[ip->arg])) goto cleanup;
     NEXT();
   }
   HANDLER(END) {
@@ -488,7 +204,18 @@ cleanup:
 #undef HANDLER
 #undef DISPATCH
 #undef NEXT
+#undef FAIL
 #undef FAIL_ARG
+#undef ARGV
+#undef SET_I32
+#undef SET_U32
+#undef SET_F64
+#undef SET_BOOL
+#undef SET_I64
+#undef SET_U64
+#undef SET_VALUE
+#undef SET_NULL
+#undef SET_UNDEFINED
 }
 
 static bool TakesType(uint32_t op) {
