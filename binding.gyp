@@ -8,6 +8,7 @@
         "native/interp/convert.cc",
         "native/interp/marshal.cc",
         "native/interp/memory.cc",
+        "native/interp/async.cc",
         "native/asm/x64_sysv.S"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],

@@ -182,6 +182,25 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
     }
   };
   Object.defineProperty(fn, 'name', { value: sig.name });
+  const rawAsync = (raw as unknown as { async: (...args: unknown[]) => Promise<unknown> }).async;
+  const convert = (p: unknown) => {
+    if (p === null) return null;
+    try {
+      return unit ? native.memory.decodeString(p, 0, unit, -1) : p;
+    } finally {
+      dispose(p as bigint);
+      disposedInJs++;
+    }
+  };
+  Object.defineProperty(fn, 'async', {
+    value: function (...args: unknown[]) {
+      const cb = args.length > sig.params.length && typeof args[args.length - 1] === 'function' ? args.pop() as Function : null;
+      const promise = rawAsync(...args).then(convert);
+      if (!cb) return promise;
+      promise.then((v) => cb(null, v), (e) => cb(e));
+      return undefined;
+    },
+  });
   return fn;
 }
 
@@ -227,6 +246,11 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
     return target(...values);
   };
   Object.defineProperty(fn, 'name', { value: name });
+  Object.defineProperty(fn, 'async', {
+    value: () => {
+      throw new Error(`${name}(): variadic functions cannot be called asynchronously`);
+    },
+  });
   defineInfo(fn, sig);
   return fn;
 }

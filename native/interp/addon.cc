@@ -149,9 +149,13 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   v8::Local<v8::Function> fn =
       v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();
   fn->SetName(NewString(isolate, plan->name));
-  napi_value value = ToNapi(fn);
-  napi_add_finalizer(env, value, plan, DeletePlan, nullptr, nullptr);
-  return Napi::Value(env, value);
+  v8::Local<v8::Function> async =
+      v8::Function::New(context, InvokeAsync, holder, (int)plan->nargs + 1, v8::ConstructorBehavior::kThrow).ToLocalChecked();
+  async->SetName(NewString(isolate, plan->name + ".async"));
+  fn->Set(context, NewString(isolate, "async"), async).Check();
+  // Both functions share the plan through the holder, so it lives as long as either does.
+  napi_add_finalizer(env, ToNapi(holder), plan, DeletePlan, nullptr, nullptr);
+  return Napi::Value(env, ToNapi(fn));
 }
 
 // defineType(kind, size, align, name, refId, length, hint, dispose, names[], offsets[], typeIds[]) -> id.
@@ -291,11 +295,15 @@ Napi::Object Layout(Napi::Env env) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto *rt = new Runtime();
+  rt->env = env;
+  rt->context.Reset(v8::Isolate::GetCurrent(), v8::Isolate::GetCurrent()->GetCurrentContext());
   napi_set_instance_data(
       env, rt,
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
         r->plan_holder.Reset();
+        r->context.Reset();
+        FreeAsyncPool(r);
         r->cast_template.Reset();
         FreeTypes(r);
         free(r->arena.base);

@@ -50,6 +50,13 @@ inline void SetU64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, uin
     result.Set(MakeU64(isolate, v));
 }
 
+void FreeOverflow(Runtime *rt, size_t mark) {
+  for (size_t i = mark; i < rt->overflow.size(); i++) free(rt->overflow[i]);
+  rt->overflow.resize(mark);
+}
+
+}  // namespace
+
 // Marshals an aggregate or a pointee; on failure throws naming the argument and member path.
 bool EncodeArg(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, const TypeDesc *type, v8::Local<v8::Value> value,
                uint8_t *dst) {
@@ -87,13 +94,6 @@ bool CopyBack(v8::Isolate *isolate, Runtime *rt, const TypeDesc *ptr, const uint
   }
   return m.DecodeInto(pointee, mem, target);
 }
-
-void FreeOverflow(Runtime *rt, size_t mark) {
-  for (size_t i = mark; i < rt->overflow.size(); i++) free(rt->overflow[i]);
-  rt->overflow.resize(mark);
-}
-
-}  // namespace
 
 #ifdef CP_THREADED
 // Handler addresses exist only inside Invoke; it publishes them when called in this mode.
@@ -254,6 +254,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     if ((is_arg || inst.op == OP_MOVE8 || inst.op == OP_POST_OUT) && (size_t)inst.dst + write > plan->frame_bytes) return false;
     if (inst.op == OP_MOVE8 && (size_t)inst.arg + 8 > plan->frame_bytes) return false;
     if (inst.op == OP_POST_OUT && inst.arg >= plan->nargs) return false;
+    if (inst.op == OP_POST_OUT) plan->has_output = true;
   }
   return plan->code[n - 1].op == OP_END;
 }

@@ -84,6 +84,13 @@ TypeDesc *GetTypeDesc(Runtime *rt, uint32_t id);
 // koffi.as(value, 'T *'): the wrapped value and its pointer type.
 bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v8::Local<v8::Value> *inner,
                 const TypeDesc **type);
+// Plan helpers shared by the interpreter loops: marshal one argument (throwing with its path),
+// decode a result, and copy output parameters back into their JS objects.
+bool EncodeArg(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, const TypeDesc *type, v8::Local<v8::Value> value,
+               uint8_t *dst);
+v8::Local<v8::Value> DecodeResult(v8::Isolate *isolate, Runtime *rt, const TypeDesc *type, const uint8_t *src);
+bool CopyBack(v8::Isolate *isolate, Runtime *rt, const TypeDesc *ptr, const uint8_t *mem, v8::Local<v8::Value> target);
+
 void InitMemory(v8::Isolate *isolate, v8::Local<v8::Object> exports, Runtime *rt);
 
 }  // namespace callplan

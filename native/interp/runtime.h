@@ -82,8 +82,13 @@ struct Runtime {
   v8::Global<v8::FunctionTemplate> cast_template;  // koffi.as() values
   // Strings written by encode(), by destination: writing the same place again frees the last one.
   std::unordered_map<uint8_t *, void *> encoded_strings;
+  napi_env env = nullptr;
+  v8::Global<v8::Context> context;
+  uint64_t async_in_flight = 0;
+  std::vector<uint8_t *> async_pool;  // resident arenas of async calls
 
   bool EnsureArena();
+  size_t AsyncBlockSize() const;
 };
 
 // A declared function: the pre-decoded plan plus what error messages need.
@@ -97,6 +102,7 @@ struct CallPlan {
   uint32_t frame_bytes = 0;
   std::vector<Inst> code;
   std::vector<std::string> arg_types;  // C type name per argument, for errors only
+  bool has_output = false;             // has POST_OUT ops: async calls keep their arguments
   std::string name;
 };
 
@@ -104,6 +110,9 @@ Runtime *GetRuntime(napi_env env);
 void FreeTypes(Runtime *rt);
 // The V8 callback of every declared function; its data is the CallPlan.
 void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info);
+// fn.async: the same plan, with the call on a worker thread.
+void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info);
+void FreeAsyncPool(Runtime *rt);
 const void *const *DispatchTable();
 bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count);
 
