@@ -44,11 +44,9 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
   }
   if (typeof members !== 'object' || members === null || Array.isArray(members))
     throw new TypeError(`${kind}(): expected an object of members, received ${describe(members)}`);
-  if (name !== null && !target) {
-    const prev = lookupType(name);
-    if (prev && internalsOf(prev).opaque) target = prev;
-    else if (prev) throw new Error(`${kind}(): duplicate type name '${name}'`);
-  }
+  // An opaque type is completed by passing its TypeObject; a name already in use is an error.
+  if (name !== null && !target && lookupType(name))
+    throw new Error(`${kind}(): duplicate type name '${name}'${internalsOf(lookupType(name)!).opaque ? ' (pass the opaque TypeObject itself to define it)' : ''}`);
   const typeName = name ?? `<anonymous_${anonymousCount++}>`;
   const layout: Record<string, MemberInfo> = {};
   let offset = 0;

@@ -3,7 +3,7 @@ import { native } from './native.js';
 import { Library, disposedInJs, type LoadOptions } from './library.js';
 import {
   types, resolveType, makeOpaque, makeAlias, makeNamedPointer, DirectedType, describe,
-  makeDisposable, checkName, type TypeObject,
+  makeDisposable, checkName, registerType, type TypeObject,
 } from './types.js';
 import { config } from './config.js';
 import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite.js';
@@ -86,20 +86,20 @@ export function out(spec: unknown): DirectedType { return directed(spec, 'out', 
 export function inout(spec: unknown): DirectedType { return directed(spec, 'inout', 'inout'); }
 export function in_(spec: unknown): DirectedType { return directed(spec, 'in', 'in'); }
 
-/** disposable(type), disposable(name, type), disposable(name, type, free) */
+/** disposable(type), disposable(type, free), disposable(name, type), disposable(name, type, free) */
 export function disposable(...args: unknown[]): TypeObject {
   let name: string | null = null;
   let rest = args;
-  if (typeof args[0] === 'string' && args.length >= 2) {
-    name = checkName(args[0], 'type');
-    rest = args.slice(1);
-  } else if (args[0] === null && args.length >= 2) {
+  const namedForm = args.length >= 3 || (args.length === 2 && typeof args[1] !== 'function' && args[1] != null);
+  if (namedForm) {
+    if (args[0] !== null) name = checkName(args[0], 'type');
     rest = args.slice(1);
   }
   const [spec, free] = rest;
   if (free !== undefined && free !== null && typeof free !== 'function')
     throw new TypeError(`disposable(): expected a dispose function, received ${describe(free)}`);
   const t = makeDisposable(resolveType(spec), name, (free as ((p: bigint) => void) | null | undefined) ?? null);
+  if (name !== null) registerType(name, t);
   return t;
 }
 
@@ -126,8 +126,8 @@ export function stats(): { disposed: number; callbacks: number } {
   return { disposed: native.stats().disposed + disposedInJs, callbacks: 0 };
 }
 
-export function address(value: unknown): bigint | null {
-  return native.address(value);
+export function address(value: unknown): bigint {
+  return native.address(value) ?? 0n;
 }
 
 export const alloc = memory.alloc;

@@ -33,6 +33,8 @@ function paramType(spec: unknown, index: number, fn: string): { type: TypeObject
 }
 
 function checkParam(r: ResolvedType, index: number, fn: string): { type: TypeObject; direction: Direction } {
+  if (r.type.primitive === 'Array')
+    throw new TypeError(`${fn}(): parameter ${index + 1} has array type '${r.type.name}'; C arrays decay to pointers, declare it as '${r.type.ref!.name} *'`);
   if (r.array.length)
     throw new TypeError(`${fn}(): parameter ${index + 1} is an array type; C arrays decay to pointers, declare it as '${r.type.name} *'`);
   if (r.type.primitive === 'Void') throw new TypeError(`${fn}(): parameter ${index + 1} cannot be void`);
@@ -44,6 +46,8 @@ function resultType(spec: unknown, fn: string): TypeObject {
 }
 
 function checkResult(r: ResolvedType, fn: string): TypeObject {
+  if (r.type.primitive === 'Array')
+    throw new TypeError(`${fn}(): the result has array type '${r.type.name}'; C functions cannot return arrays (they decay to pointers), return '${r.type.ref!.name} *'`);
   if (r.array.length)
     throw new TypeError(`${fn}(): the result is an array type; C functions cannot return arrays, return '${r.type.name} *'`);
   return r.type;
@@ -101,6 +105,13 @@ export function parseSignature(args: readonly unknown[], what: string): Signatur
 }
 
 
+const warned = new Set<string>();
+export function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  process.emitWarning(message, 'DeprecationWarning');
+}
+
 export class Library {
   #handle: LibraryHandle;
   #path: string | null;
@@ -126,6 +137,7 @@ export class Library {
   thiscall(...args: unknown[]): Function { return this.#withConvention('__thiscall', args); }
 
   #withConvention(convention: string, args: unknown[]): Function {
+    warnOnce(`lib.${convention.slice(2)}()`, `lib.${convention.slice(2)}() is deprecated, use lib.func() with '${convention}' in the prototype or as the first argument`);
     const sig = parseSignature(args.length === 3 ? [convention, ...args] : args, `${convention.slice(2)}()`);
     return declare(this.#handle, sig);
   }
@@ -242,7 +254,11 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
       if (cache.size < 1024) cache.set(key, target);
     }
     const values: unknown[] = args.slice(0, fixed);
-    for (let i = fixed + 1; i < args.length; i += 2) values.push(args[i]);
+    for (let i = fixed + 1; i < args.length; i += 2) {
+      const v = args[i];
+      // A float is rounded to float precision before C promotes it to double.
+      values.push(typeof v === 'number' && isFloatSpec(args[i - 1]) ? Math.fround(v) : v);
+    }
     return target(...values);
   };
   Object.defineProperty(fn, 'name', { value: name });
@@ -264,6 +280,10 @@ function isTypeObjectName(t: unknown): string {
     return id;
   }
   return String(t);
+}
+
+function isFloatSpec(spec: unknown): boolean {
+  return resolve(spec).type.primitive === 'Float32';
 }
 
 // Default argument promotions of C: float becomes double in a variadic call.

@@ -159,8 +159,7 @@ export function checkName(name: unknown, what: string): string {
 export function registerType(name: string, t: TypeObject): TypeObject {
   checkName(name, 'type');
   const prev = registry.get(name);
-  if (prev && prev !== t && !internalsOf(prev).opaque)
-    throw new Error(`Duplicate type name '${name}'`);
+  if (prev && prev !== t) throw new Error(`Duplicate type name '${name}'`);
   registry.set(name, t);
   return t;
 }
