@@ -78,6 +78,7 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
     }
     alignment = Math.max(alignment, malign);
   }
+  checkCounted(layout, typeName);
   size = checkSize(alignUp(size, alignment), `${kind} '${typeName}'`);
   const primitive: Primitive = kind === 'union' ? 'Union' : 'Record';
   if (target) {
@@ -90,6 +91,22 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
   const t = makeType(typeName, primitive, size, alignment, { members: layout }, { packed: kind === 'pack' });
   if (name !== null) registerType(name, t);
   return t;
+}
+
+// Members sized by a sibling: the sibling must exist and be an integer; a flexible array must
+// be the last member.
+function checkCounted(layout: Record<string, MemberInfo>, owner: string): void {
+  const names = Object.keys(layout);
+  names.forEach((name, i) => {
+    const counter = internalsOf(layout[name].type).countedBy;
+    if (counter === undefined) return;
+    const sibling = layout[counter];
+    if (!sibling) throw new TypeError(`Member '${name}' of '${owner}' is counted by '${counter}', which is not a member of '${owner}'`);
+    if (!/^U?Int(8|16|32|64)$/.test(sibling.type.primitive))
+      throw new TypeError(`Member '${name}' of '${owner}' is counted by '${counter}', which is not an integer ('${sibling.type.name}')`);
+    if (layout[name].type.primitive === 'Array' && i !== names.length - 1)
+      throw new TypeError(`Flexible array member '${name}' must be the last member of '${owner}'`);
+  });
 }
 
 function memberType(spec: unknown, member: string, owner: string, self: TypeObject | null): TypeObject {
@@ -130,8 +147,9 @@ export function makeArray(refSpec: unknown, length: unknown, hintOrMax?: unknown
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 0)
       throw new TypeError(`array(): expected a maximum length after '${length}', received ${describe(max)}`);
     const hint = checkHint(countedHint, ref);
-    checkSize(ref.size * max, `array '${ref.name}[${max}]'`);
-    return makeType(`${ref.name}[]`, 'Array', 0, ref.alignment, { length: 0, hint, ref }, { countedBy: length, maxLength: max });
+    // Unlike C, the struct makes room for the largest array it may hold.
+    const size = checkSize(ref.size * max, `array '${ref.name}[${max}]'`);
+    return makeType(`${ref.name}[]`, 'Array', size, ref.alignment, { length: max, hint, ref }, { countedBy: length, maxLength: max });
   }
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
     throw new TypeError(`array(): expected a non-negative integer length, received ${typeof length === 'number' ? length : describe(length)}`);

@@ -32,8 +32,13 @@ export function describeType(t: TypeObject): number {
     if (t.members) {
       const members = Object.values(t.members) as MemberInfo[];
       const memberIds = members.map((m) => describeType(m.type));
+      const names = members.map((m) => m.name);
+      const counters = members.map((m) => {
+        const by = internalsOf(m.type).countedBy;
+        return by === undefined ? -1 : names.indexOf(by);
+      });
       id = native.defineType(kind, t.size, t.alignment, t.name, ref, t.length ?? 0, HINT_CODES[t.hint ?? 'Typed'], dispose,
-        members.map((m) => m.name), members.map((m) => m.offset), memberIds);
+        names, members.map((m) => m.offset), memberIds, counters);
     } else {
       id = native.defineType(kind, t.size, t.alignment, t.name, ref, t.length ?? 0, HINT_CODES[t.hint ?? 'Typed'], dispose);
     }

@@ -69,10 +69,11 @@ export function alias(name: string, target: unknown): TypeObject {
 
 /** pointer(type), pointer(type, count), pointer(name, type), pointer(name, type, count) */
 export function pointer(...args: unknown[]): TypeObject {
+  const depth = (v: unknown) => (v === undefined ? 1 : (v as number | string));
   if (typeof args[0] === 'string' && args.length >= 2 && typeof args[1] !== 'number')
-    return makeNamedPointer(checkName(args[0], 'pointer'), args[1], args[2] === undefined ? 1 : (args[2] as number));
-  if (args[0] === null && args.length >= 2) return makeNamedPointer(null, args[1], args[2] === undefined ? 1 : (args[2] as number));
-  return makeNamedPointer(null, args[0], args[1] === undefined ? 1 : (args[1] as number));
+    return makeNamedPointer(checkName(args[0], 'pointer'), args[1], depth(args[2]));
+  if (args[0] === null && args.length >= 2) return makeNamedPointer(null, args[1], depth(args[2]));
+  return makeNamedPointer(null, args[0], depth(args[1]));
 }
 
 function directed(spec: unknown, direction: 'in' | 'out' | 'inout', fn: string): DirectedType {

@@ -16,7 +16,7 @@ export interface NativeAddon {
   install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string[]): Function;
   errno(value?: number): number;
   defineType(kind: number, size: number, align: number, name: string, ref: number, length: number, hint: number,
-             dispose: number, names?: string[], offsets?: number[], types?: number[]): number;
+             dispose: number, names?: string[], offsets?: number[], types?: number[], counters?: number[]): number;
   errnoTable(): Record<string, number>;
   config(values?: Record<string, number>): Record<string, number>;
   stats(): { disposed: number };

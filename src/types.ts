@@ -245,7 +245,15 @@ export function makeAlias(name: string, target: unknown): TypeObject {
   return t;
 }
 
-export function makeNamedPointer(name: string | null, target: unknown, count = 1): TypeObject {
+export function makeNamedPointer(name: string | null, target: unknown, count: number | string = 1): TypeObject {
+  if (typeof count === 'string') {
+    // pointer(name | null, type, 'countedBy'): a struct member pointing to an array whose length
+    // is the sibling member `countedBy`.
+    checkName(count, 'countedBy member');
+    const ref = resolveType(target);
+    const t = makeType(name ?? pointerTo(ref).name, 'Pointer', 8, 8, { ref }, { countedBy: count });
+    return name === null ? t : registerType(checkName(name, 'type'), t);
+  }
   if (!Number.isInteger(count) || count < 1 || count > 64)
     throw new RangeError(`Invalid pointer depth ${String(count)}: expected an integer from 1 to 64`);
   let t = resolveType(target);

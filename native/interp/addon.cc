@@ -158,7 +158,7 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   return Napi::Value(env, ToNapi(fn));
 }
 
-// defineType(kind, size, align, name, refId, length, hint, dispose, names[], offsets[], typeIds[]) -> id.
+// defineType(kind, size, align, name, refId, length, hint, dispose, names[], offsets[], typeIds[], counters[]) -> id.
 // Ids refer to earlier definitions, so a descriptor never points at one defined later.
 Napi::Value DefineType(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
@@ -190,7 +190,10 @@ Napi::Value DefineType(const Napi::CallbackInfo &info) {
       m.key.Reset(isolate, v8::String::NewFromUtf8(isolate, m.name.c_str(), v8::NewStringType::kInternalized).ToLocalChecked());
       m.offset = offsets.Get(i).As<Napi::Number>().Uint32Value();
       m.type = GetTypeDesc(rt, types.Get(i).As<Napi::Number>().Uint32Value());
-      if (!m.type || m.offset + m.type->size > t->size) {
+      if (info.Length() > 11 && info[11].IsArray()) m.count_member = info[11].As<Napi::Array>().Get(i).As<Napi::Number>().Int32Value();
+      bool counted_ok = m.count_member < 0 || (m.count_member < (int32_t)names.Length() && (uint32_t)m.count_member != i &&
+                                               m.type && (m.type->kind == Kind::ARRAY || m.type->kind == Kind::PTR) && m.type->ref);
+      if (!m.type || m.offset + m.type->size > t->size || !counted_ok) {
         delete t;
         Napi::Error::New(env, "Internal error: malformed member descriptor").ThrowAsJavaScriptException();
         return env.Undefined();

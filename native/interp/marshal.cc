@@ -207,16 +207,21 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
       }
       auto object = value.As<v8::Object>();
       memset(dst, 0, type->size);
-      for (const MemberDesc &member : type->members) {
-        v8::Local<v8::Value> field;
-        if (!object->Get(context, member.key.Get(isolate)).ToLocal(&field)) {
-          error.pending_js = true;
-          return false;
-        }
-        if (field->IsUndefined()) continue;
-        if (!Encode(member.type, field, dst + member.offset)) {
-          error.path = "." + member.name + error.path;
-          return false;
+      // Counted members go last, once the members holding their lengths are written.
+      for (int pass = 0; pass < 2; pass++) {
+        for (const MemberDesc &member : type->members) {
+          if ((member.count_member >= 0) != (pass == 1)) continue;
+          v8::Local<v8::Value> field;
+          if (!object->Get(context, member.key.Get(isolate)).ToLocal(&field)) {
+            error.pending_js = true;
+            return false;
+          }
+          if (field->IsUndefined()) continue;
+          bool ok = pass == 0 ? Encode(member.type, field, dst + member.offset) : EncodeCounted(type, member, field, dst);
+          if (!ok) {
+            error.path = "." + member.name + error.path;
+            return false;
+          }
         }
       }
       return true;
@@ -352,7 +357,7 @@ v8::Local<v8::Value> Marshal::Decode(const TypeDesc *type, const uint8_t *src) {
     case Kind::RECORD: {
       v8::Local<v8::Object> object = v8::Object::New(isolate);
       for (const MemberDesc &member : type->members) {
-        v8::Local<v8::Value> field = Decode(member.type, src + member.offset);
+        v8::Local<v8::Value> field = DecodeMember(type, member, src);
         if (field.IsEmpty()) return {};
         if (object->CreateDataProperty(context, member.key.Get(isolate), field).IsNothing()) return {};
       }
@@ -456,12 +461,103 @@ bool Marshal::DecodeInto(const TypeDesc *type, const uint8_t *src, v8::Local<v8:
   }
   if (type->kind == Kind::RECORD || type->kind == Kind::UNION) {
     for (const MemberDesc &member : type->members) {
-      v8::Local<v8::Value> field = Decode(member.type, src + (type->kind == Kind::RECORD ? member.offset : 0));
+      v8::Local<v8::Value> field = type->kind == Kind::RECORD ? DecodeMember(type, member, src) : Decode(member.type, src);
       if (field.IsEmpty() || object->Set(context, member.key.Get(isolate), field).IsNothing()) return false;
     }
     return true;
   }
   return true;
+}
+
+// The length a counted member declares, read from the already encoded counter member.
+static bool ReadCount(const TypeDesc *record, const MemberDesc &member, const uint8_t *base, uint64_t *out) {
+  const MemberDesc &counter = record->members[member.count_member];
+  const uint8_t *p = base + counter.offset;
+  switch (counter.type->kind) {
+    case Kind::I8: *out = (uint64_t)(int64_t)Get<int8_t>(p); break;
+    case Kind::U8: *out = Get<uint8_t>(p); break;
+    case Kind::I16: *out = (uint64_t)(int64_t)Get<int16_t>(p); break;
+    case Kind::U16: *out = Get<uint16_t>(p); break;
+    case Kind::I32: *out = (uint64_t)(int64_t)Get<int32_t>(p); break;
+    case Kind::U32: *out = Get<uint32_t>(p); break;
+    case Kind::I64:
+    case Kind::U64: *out = Get<uint64_t>(p); break;
+    default: return false;
+  }
+  return (int64_t)*out >= 0;
+}
+
+bool Marshal::EncodeCounted(const TypeDesc *record, const MemberDesc &member, v8::Local<v8::Value> value, uint8_t *base) {
+  const MemberDesc &counter = record->members[member.count_member];
+  const TypeDesc *type = member.type;
+  const TypeDesc *elem = type->ref;
+  uint64_t count = 0;
+  if (!ReadCount(record, member, base, &count)) {
+    error.range = true;
+    error.expected = "a non-negative length in ." + counter.name;
+    error.received = "an invalid one";
+    return false;
+  }
+  if (type->kind == Kind::PTR && (value->IsNullOrUndefined() || value->IsBigInt())) return Encode(type, value, base + member.offset);
+  uint64_t n;
+  if (value->IsArray()) {
+    n = value.As<v8::Array>()->Length();
+  } else if (value->IsTypedArray()) {
+    n = value.As<v8::TypedArray>()->Length();
+  } else {
+    return Fail("an array or a typed array", value);
+  }
+  if (n != count) {
+    error.range = true;
+    error.expected = std::to_string(count) + " elements as ." + counter.name + " says";
+    error.received = std::to_string(n) + " elements in ." + member.name;
+    return false;
+  }
+  uint8_t *dst;
+  if (type->kind == Kind::ARRAY) {
+    if (n > type->length) {
+      error.range = true;
+      error.expected = "at most " + std::to_string(type->length) + " elements";
+      error.received = std::to_string(n);
+      return false;
+    }
+    dst = base + member.offset;
+  } else {
+    dst = Allocate((size_t)(elem->size * n), elem->align);
+    if (!dst) return Fail("memory for the array", value);
+    Put<uint8_t *>(base + member.offset, dst);
+  }
+  auto object = value.As<v8::Object>();
+  for (uint32_t i = 0; i < n; i++) {
+    v8::Local<v8::Value> element;
+    if (!object->Get(context, i).ToLocal(&element)) return error.pending_js = true, false;
+    if (!Encode(elem, element, dst + (size_t)i * elem->size)) {
+      error.path = "[" + std::to_string(i) + "]" + error.path;
+      return false;
+    }
+  }
+  return true;
+}
+
+v8::Local<v8::Value> Marshal::DecodeElements(const TypeDesc *elem, const uint8_t *src, uint64_t count, ArrayHint hint) {
+  TypeDesc view;
+  view.kind = Kind::ARRAY;
+  view.ref = const_cast<TypeDesc *>(elem);
+  view.length = (uint32_t)count;
+  view.size = (uint32_t)(elem->size * count);
+  view.hint = hint;
+  return DecodeArray(&view, src);
+}
+
+v8::Local<v8::Value> Marshal::DecodeMember(const TypeDesc *record, const MemberDesc &member, const uint8_t *base) {
+  if (member.count_member < 0) return Decode(member.type, base + member.offset);
+  uint64_t count = 0;
+  if (!ReadCount(record, member, base, &count)) count = 0;
+  const TypeDesc *type = member.type;
+  if (type->kind == Kind::ARRAY) return DecodeElements(type->ref, base + member.offset, count < type->length ? count : type->length, type->hint);
+  const uint8_t *p = Get<const uint8_t *>(base + member.offset);
+  if (!p) return v8::Null(isolate);
+  return DecodeElements(type->ref, p, count, ArrayHint::Array);
 }
 
 void ThrowEncodeError(v8::Isolate *isolate, const std::string &where, const EncodeError &error) {

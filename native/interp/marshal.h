@@ -28,6 +28,8 @@ struct MemberDesc {
   std::string name;
   uint32_t offset = 0;
   TypeDesc *type = nullptr;
+  // For a flexible array or a pointer to an array: the sibling member holding its length.
+  int32_t count_member = -1;
 };
 
 struct TypeDesc {
@@ -73,6 +75,9 @@ struct Marshal {
  private:
   bool Fail(const char *expected, v8::Local<v8::Value> value);
   bool EncodeArray(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *dst);
+  bool EncodeCounted(const TypeDesc *record, const MemberDesc &member, v8::Local<v8::Value> value, uint8_t *base);
+  v8::Local<v8::Value> DecodeMember(const TypeDesc *record, const MemberDesc &member, const uint8_t *base);
+  v8::Local<v8::Value> DecodeElements(const TypeDesc *elem, const uint8_t *src, uint64_t count, ArrayHint hint);
   v8::Local<v8::Value> DecodeArray(const TypeDesc *type, const uint8_t *src);
 };
 
