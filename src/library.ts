@@ -3,7 +3,7 @@
 import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
 import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType } from './types.js';
-import { compilePlan } from './plan.js';
+import { compilePlan, compilePlanCached } from './plan.js';
 
 export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
 
@@ -160,8 +160,8 @@ export function declare(handle: LibraryHandle, sig: Signature): Function {
   if (sig.variadic) return declareVariadic(handle, address, sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
-  const plan = compilePlan(sig.params, result, { directions: sig.directions });
-  let fn = native.install(plan.words, handle, address, sig.name, sig.params.map((t) => t.name));
+  const plan = compilePlanCached(sig.params, result, sig.directions);
+  let fn = native.install(plan.words, handle, address, sig.name, plan.argTypes);
   if (dispose) fn = withDisposer(fn, sig, dispose);
   defineInfo(fn, sig);
   return fn;
@@ -216,13 +216,21 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
   return fn;
 }
 
+// Built on first access: most declared functions never have their info read.
 function defineInfo(fn: Function, sig: Signature): void {
-  const info = {
-    name: sig.name,
-    arguments: sig.params.map((t, i) => ({ ...t, type: t, direction: DIRECTION_NAMES[sig.directions[i]] })),
-    result: sig.result,
-  };
-  Object.defineProperty(fn, 'info', { value: info, enumerable: true });
+  Object.defineProperty(fn, 'info', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const info = {
+        name: sig.name,
+        arguments: sig.params.map((t, i) => ({ ...t, type: t, direction: DIRECTION_NAMES[sig.directions[i]] })),
+        result: sig.result,
+      };
+      Object.defineProperty(fn, 'info', { value: info, enumerable: true });
+      return info;
+    },
+  });
 }
 
 // Variadic calls take (type, value) pairs after the fixed arguments; each distinct list of
@@ -250,7 +258,7 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
       }
       const params = [...sig.params, ...extra];
       const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions });
-      target = native.install(plan.words, handle, address, name, params.map((t) => t.name));
+      target = native.install(plan.words, handle, address, name, params.map((t) => t.name).join('\n'));
       if (cache.size < 1024) cache.set(key, target);
     }
     const values: unknown[] = args.slice(0, fixed);

@@ -13,7 +13,8 @@ export interface NativeAddon {
   load(path: string | null, flags: number): LibraryHandle;
   symbol(lib: LibraryHandle, name: string): bigint;
   unload(lib: LibraryHandle): void;
-  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string[]): Function;
+  /** argTypes: the C type name of each argument, joined with newlines (for error messages). */
+  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string): Function;
   errno(value?: number): number;
   defineType(kind: number, size: number, align: number, name: string, ref: number, length: number, hint: number,
              dispose: number, names?: string[], offsets?: number[], types?: number[], counters?: number[]): number;

@@ -112,3 +112,28 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
   const listing = insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`);
   return { words, listing };
 }
+
+// Plans depend only on the signature, so declarations of the same signature share one.
+const typeIds = new WeakMap<TypeObject, number>();
+let nextTypeId = 0;
+const planCache = new Map<string, { words: Uint32Array; argTypes: string }>();
+const PLAN_CACHE_LIMIT = 4096;
+
+function typeKey(t: TypeObject): number {
+  let id = typeIds.get(t);
+  if (id === undefined) typeIds.set(t, (id = nextTypeId++));
+  return id;
+}
+
+export function compilePlanCached(args: readonly TypeObject[], result: TypeObject, directions: readonly Direction[]):
+    { words: Uint32Array; argTypes: string } {
+  let key = String(typeKey(result));
+  for (let i = 0; i < args.length; i++) key += (directions[i] === 'in' ? ',' : directions[i] === 'out' ? ',>' : ',<>') + typeKey(args[i]);
+  let plan = planCache.get(key);
+  if (!plan) {
+    plan = { words: compilePlan(args, result, { directions }).words, argTypes: args.map((t) => t.name).join('\n') };
+    if (planCache.size >= PLAN_CACHE_LIMIT) planCache.clear();
+    planCache.set(key, plan);
+  }
+  return plan;
+}

@@ -115,7 +115,19 @@ void DeletePlan(napi_env, void *data, void *) {
   delete plan;
 }
 
-// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string[]) -> Function
+void MakeAsyncFunction(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value> &info) {
+  v8::Isolate *isolate = info.GetIsolate();
+  v8::Local<v8::Object> holder = info.Data().As<v8::Object>();
+  auto *plan = static_cast<CallPlan *>(holder->GetAlignedPointerFromInternalField(0));
+  v8::Local<v8::Function> async;
+  if (!v8::Function::New(isolate->GetCurrentContext(), InvokeAsync, holder, (int)plan->nargs + 1, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&async))
+    return;
+  async->SetName(NewString(isolate, plan->name + ".async"));
+  info.GetReturnValue().Set(async);
+}
+
+// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string joined by newlines) -> Function
 Napi::Value Install(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   auto words = info[0].As<Napi::Uint32Array>();
@@ -128,8 +140,13 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   LinkPlan(lib, plan);
   plan->target = reinterpret_cast<void *>(address);
   plan->name = info[3].As<Napi::String>().Utf8Value();
-  auto types = info[4].As<Napi::Array>();
-  for (uint32_t i = 0; i < types.Length(); i++) plan->arg_types.push_back(types.Get(i).As<Napi::String>().Utf8Value());
+  std::string types = info[4].As<Napi::String>().Utf8Value();
+  for (size_t start = 0; !types.empty() && start <= types.size();) {
+    size_t end = types.find('\n', start);
+    if (end == std::string::npos) end = types.size();
+    plan->arg_types.push_back(types.substr(start, end - start));
+    start = end + 1;
+  }
   if (!DecodePlan(plan, words.Data(), words.ElementLength())) {
     DeletePlan(env, plan, nullptr);
     Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
@@ -149,10 +166,8 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   v8::Local<v8::Function> fn =
       v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();
   fn->SetName(NewString(isolate, plan->name));
-  v8::Local<v8::Function> async =
-      v8::Function::New(context, InvokeAsync, holder, (int)plan->nargs + 1, v8::ConstructorBehavior::kThrow).ToLocalChecked();
-  async->SetName(NewString(isolate, plan->name + ".async"));
-  fn->Set(context, NewString(isolate, "async"), async).Check();
+  // fn.async is made on first access: most functions are never called asynchronously.
+  fn->SetLazyDataProperty(context, NewString(isolate, "async"), MakeAsyncFunction, holder).Check();
   // Both functions share the plan through the holder, so it lives as long as either does.
   napi_add_finalizer(env, ToNapi(holder), plan, DeletePlan, nullptr, nullptr);
   return Napi::Value(env, ToNapi(fn));
