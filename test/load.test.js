@@ -150,7 +150,8 @@ t.test('cp_consumer needs cp_provider loaded with { global: true }', (t) => {
   t.end();
 });
 
-t.test('cp_deep: interposed by a global deep_global unless { deep: true }', (t) => {
+// The sanitizer runtime refuses RTLD_DEEPBIND (google/sanitizers#611), so npm run test:asan skips this.
+t.test('cp_deep: interposed by a global deep_global unless { deep: true }', { skip: process.env.CALLPLAN_ASAN ? 'RTLD_DEEPBIND is incompatible with AddressSanitizer' : false }, (t) => {
   const alone = childJSON(t, `console.log(JSON.stringify(koffi.load(paths.cp_deep).func('int deep_call_which(void)')()));`);
   t.equal(alone, 2, 'cp_deep alone uses its own symbol');
 
