@@ -19,7 +19,7 @@ const gyp = JSON.parse(readFileSync(join(root, 'binding.gyp'), 'utf8').replace(/
 const target = gyp.targets.find((t) => t.target_name === 'callplan');
 const nodeInclude = process.env.CALLPLAN_NODE_INCLUDE || join(dirname(process.execPath), '..', 'include', 'node');
 // Node's and node-addon-api's headers are system headers: their warnings are not ours.
-const includes = [...[nodeInclude, join(root, require('node-addon-api').include_dir.replace(/"/g, ''))].map((i) => `-isystem${i}`), `-I${join(root, 'native', 'interp')}`];
+const includes = [...[nodeInclude, dirname(require.resolve('node-addon-api/package.json'))].map((i) => `-isystem${i}`), `-I${join(root, 'native', 'interp')}`];
 const defines = target.defines.map((d) => `-D${d}`);
 const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer'];
 
