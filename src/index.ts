@@ -3,7 +3,7 @@ import { native } from './native.js';
 import { Library, disposedInJs, type LoadOptions } from './library.js';
 import {
   types, resolveType, makeOpaque, makeAlias, makeNamedPointer, DirectedType, describe,
-  makeDisposable, checkName, registerType, type TypeObject,
+  makeDisposable, checkName, registerType, resetTypes, type TypeObject,
 } from './types.js';
 import { config } from './config.js';
 import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite.js';
@@ -113,6 +113,11 @@ export function array(ref: unknown, length: unknown, hint?: unknown, countedHint
 export function enumeration(...args: unknown[]): TypeObject { return makeEnumeration(args); }
 export function offsetof(spec: unknown, member: unknown): number { return offsetOf(spec, member); }
 
+/** Clears user-defined type names (mainly for tests that declare the same names again). */
+export function reset(): void {
+  resetTypes();
+}
+
 export function errno(value?: number): number {
   if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value)))
     throw new TypeError(`errno(): expected an integer, received ${describe(value)}`);
@@ -146,7 +151,7 @@ export { types, Union };
 
 const koffi = {
   load, struct, pack, union, array, enumeration, offsetof, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
-  disposable, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library, Union,
+  disposable, reset, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library, Union,
 };
 
 export { in_ as in };

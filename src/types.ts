@@ -113,6 +113,7 @@ const registry = new Map<string, TypeObject>();
 export const types: Record<string, TypeObject> = Object.create(null);
 
 const pointerCache = new WeakMap<TypeObject, TypeObject>();
+const builtinNames = new Set<string>();
 
 for (const [names, primitive, size] of PRIMITIVES) {
   const t = makeType(names[0], primitive, size, size, {}, { stringOf: STRING_OF[names[0]] });
@@ -145,6 +146,14 @@ export function pointerTo(ref: TypeObject, name?: string): TypeObject {
     : makeType(ptrName, 'Pointer', 8, 8, { ref });
   if (name === undefined) pointerCache.set(ref, t);
   return t;
+}
+
+for (const name of registry.keys()) builtinNames.add(name);
+
+/** koffi.reset(): forget every user-defined type name, keeping the built-in ones. */
+export function resetTypes(): void {
+  for (const name of [...registry.keys()]) if (!builtinNames.has(name)) registry.delete(name);
+  specCache.clear();
 }
 
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

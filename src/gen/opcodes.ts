@@ -50,7 +50,13 @@ export const Op = {
   RET_AGG: 47, // aggregate from registers: dst = eightbyte sources (4 bits each: 0 rax, 1 rdx, 2 xmm0, 3 xmm1); aux = type
   RET_AGG_MEM: 48, // aggregate returned in memory at rax; aux = type
   POST_OUT: 49, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
-  END: 50, // end of plan
+  ARG_CALLBACK: 50, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
+  CB_ARG: 51, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
+  CB_ARG_AGG: 52, // callback: aggregate from registers, eightbytes at frame[dst & 0xFFFF] and frame[dst >> 16] -> JS argument `arg`; aux = type
+  CB_RET: 53, // callback: JS result -> rax (dst 0) or xmm0 (dst 16), integers extended to 64 bits; aux = type
+  CB_RET_AGG: 54, // callback: JS result -> aggregate in registers, eightbyte destinations coded as RET_AGG's dst; aux = type
+  CB_RET_AGG_MEM: 55, // callback: JS result -> aggregate at the hidden pointer passed in rdi, which is returned in rax; aux = type
+  END: 56, // end of plan
 } as const;
 export type OpName = keyof typeof Op;
-export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE8', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'END'];
+export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE8', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
