@@ -9,7 +9,10 @@
         "native/interp/marshal.cc",
         "native/interp/memory.cc",
         "native/interp/async.cc",
-        "native/asm/x64_sysv.S"
+        "native/asm/x64_sysv.S",
+        "native/interp/callback.cc",
+        "native/interp/poll.cc",
+        "native/trampolines/x64_sysv.S"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

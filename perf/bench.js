@@ -104,9 +104,10 @@ function instantiateFactory(fn, tag) {
   }
 }
 
-// Sets up and verifies one contender on one case. Returns either
+// Sets up and verifies one contender on one case. Resolves to either
 // { status: 'ready', inst } or a result object with a non-ok status.
-function prepareContender(kase, c, env) {
+// verify() may return a Promise (asynchronous cases).
+async function prepareContender(kase, c, env) {
   if (!c.available) return { status: 'n/a', note: `${c.label} not loaded` };
   const factory = kase.impl[c.impl];
   if (!factory) return { status: 'n/a', note: `${c.label} cannot express this case` };
@@ -121,7 +122,7 @@ function prepareContender(kase, c, env) {
     return { status: 'error', note: `setup: ${firstLine(e)}` };
   }
   try {
-    const v = kase.verify ? kase.verify(inst.call, env) : true;
+    const v = kase.verify ? await kase.verify(inst.call, env) : true;
     if (v !== true) return { status: 'wrong', note: typeof v === 'string' ? v : 'verification failed' };
     if (kase.checkRun) {
       const r = inst.run();
@@ -140,14 +141,14 @@ async function runCase(kase, contenders, env, opts) {
   const results = {};
   const active = [];
   for (const c of contenders) {
-    const p = prepareContender(kase, c, env);
+    const p = await prepareContender(kase, c, env);
     if (p.status !== 'ready') {
       results[c.key] = { status: p.status, note: p.note };
       if (p.status !== 'n/a' || c.available) log(`${kase.name}: ${c.label} ${p.status}: ${p.note}`);
       continue;
     }
     try {
-      const state = kind.prepare(p.inst, `${kase.name}/${c.key}`, opts);
+      const state = kind.prepare(p.inst, `${kase.name}/${c.key}`, opts, kase);
       await kind.warmup(state, opts);
       active.push({ c, state, samples: [] });
     } catch (e) {

@@ -54,6 +54,82 @@ function isNonNullPointer(p) {
   return p !== null && p !== undefined && p !== 0 && p !== 0n;
 }
 
+// Asynchronous rand(): impl factories shared by the rand_async_* cases (kind
+// 'async', see lib/measure.js). start(cb) begins one call and calls
+// cb(err, value) on completion; call() returns a Promise of one result, for
+// verify(). Self-contained, like every impl (they are recompiled per contender).
+const RAND_ASYNC_IMPL = {
+  // callplan and koffi: fn.async(...args, callback), the form both support.
+  ffi: (ffi) => {
+    let rand;
+    return {
+      setup() {
+        rand = ffi.load(null).func('int rand(void)');
+      },
+      start: (cb) => rand.async(cb),
+      call: () => new Promise((resolve, reject) => rand.async((err, v) => (err ? reject(err) : resolve(v)))),
+    };
+  },
+  // perf/napi-baseline: one napi_async_work per call, rand() on the worker.
+  napi: (addon) => {
+    let randAsync;
+    return {
+      setup() {
+        randAsync = addon.randAsync;
+        if (typeof randAsync !== 'function') throw new Error('the baseline has no randAsync (rebuild it: --rebuild-napi)');
+      },
+      start: (cb) => randAsync(cb),
+      call: () => new Promise((resolve, reject) => randAsync((err, v) => (err ? reject(err) : resolve(v)))),
+    };
+  },
+  // ffi-rs: runInNewThread makes the function return a Promise (its only async form).
+  ffirs: (ffirs) => {
+    let rand;
+    return {
+      setup() {
+        ffirs.open({ library: 'libc', path: '' });
+        const D = ffirs.DataType;
+        rand = ffirs.define({ rand: { library: 'libc', retType: D.I32, paramsType: [], runInNewThread: true } }).rand;
+      },
+      start: (cb) => {
+        rand([]).then((v) => cb(null, v), (e) => cb(e));
+      },
+      call: () => rand([]),
+    };
+  },
+};
+
+// 64 concurrent async calls (bounded by a timeout): all results valid rand()
+// values, not all the same.
+async function verifyAsyncRand(call) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('async rand() calls did not complete within 10 s')), 10000);
+  });
+  try {
+    const values = await Promise.race([Promise.all(Array.from({ length: 64 }, () => call())), timeout]);
+    for (const v of values) {
+      if (!Number.isInteger(v) || v < 0 || v > RAND_MAX_GLIBC) return `async rand() returned ${String(v)}`;
+    }
+    return new Set(values).size > 1 ? true : 'async rand() returned the same value 64 times';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function randAsyncCase(depth) {
+  return {
+    name: `rand_async_${depth}`,
+    kind: 'async',
+    depth,
+    what: `int rand(void) from libc called asynchronously (callback form; ffi-rs: Promise), ${depth} call${depth === 1 ? '' : 's'} ` +
+      'kept in flight for a fixed time per round: wall time per completed call (inverse throughput). ' +
+      'Thread hand-off and completion cost.',
+    verify: verifyAsyncRand,
+    impl: RAND_ASYNC_IMPL,
+  };
+}
+
 module.exports = [
   {
     name: 'rand',
@@ -311,6 +387,175 @@ module.exports = [
           call: (b, c, n) => memset([b, c, n]),
         };
       },
+    },
+  },
+
+  randAsyncCase(1),
+  randAsyncCase(8),
+  randAsyncCase(64),
+
+  {
+    name: 'vec2_add',
+    kind: 'call',
+    needs: ['testlib'],
+    what: 'Vec2 vec2_add(Vec2, Vec2) from libcptest, Vec2 = struct { double x, y; } (16 bytes, SSE class): ' +
+      'two JS objects {x, y} in, passed by value in xmm registers; returned in xmm0:xmm1 as a new object.',
+    // Expected values are computed in JS (double addition is the same in C).
+    // 0.1 + 0.2 and 1e300 show that nothing went through a float; distinct
+    // values per member show swapped members or arguments.
+    verify(call) {
+      const sets = [
+        [{ x: 1.5, y: -2 }, { x: 0.25, y: 4 }],
+        [{ x: 0.1, y: 1e300 }, { x: 0.2, y: -3e-310 }],
+        [{ x: -123456789.125, y: 2 ** 53 }, { x: 0.5, y: 1 }],
+      ];
+      for (const [a, b] of sets) {
+        const label = `vec2_add(${JSON.stringify(a)}, ${JSON.stringify(b)})`;
+        const r = call(a, b);
+        if (r === null || typeof r !== 'object') return `${label} returned ${String(r)} (${typeof r}), expected an object`;
+        const keys = Object.keys(r).sort().join(',');
+        const c = all(
+          eq(keys, 'x,y', `${label} keys`),
+          eq(r.x, a.x + b.x, `${label}.x`),
+          eq(r.y, a.y + b.y, `${label}.y`),
+        );
+        if (c !== true) return c;
+      }
+      return true;
+    },
+    checkRun: (r) => r === 3.75,
+    impl: {
+      ffi: (ffi, env) => {
+        let add;
+        const a = { x: 1.5, y: -2 };
+        const b = { x: 0.25, y: 4 };
+        return {
+          setup() {
+            // A type name can be registered once per module instance, and
+            // setup() may run more than once in a process: reuse it if known.
+            let known = false;
+            try {
+              ffi.type('Vec2');
+              known = true;
+            } catch {}
+            if (!known) ffi.struct('Vec2', { x: 'double', y: 'double' });
+            add = ffi.load(env.testlib).func('Vec2 vec2_add(Vec2 a, Vec2 b)');
+          },
+          run: () => {
+            const r = add(a, b);
+            return r.x + r.y;
+          },
+          call: (p, q) => add(p, q),
+        };
+      },
+      // Keys created once per call, reused for reads and writes (see baseline.c).
+      napi: (addon, env) => {
+        let add;
+        const a = { x: 1.5, y: -2 };
+        const b = { x: 0.25, y: 4 };
+        return {
+          setup() {
+            addon.loadTestlib(env.testlib);
+            add = addon.vec2_add;
+          },
+          run: () => {
+            const r = add(a, b);
+            return r.x + r.y;
+          },
+          call: (p, q) => add(p, q),
+        };
+      },
+      // By-value structs in ffi-rs: a record type with ffiTypeTag StackStruct
+      // (DataType.StackStruct / FFITypeTag.StackStruct in its index.d.ts; its
+      // README documents only structs behind pointers). Verified like the others.
+      ffirs: (ffirs, env) => {
+        let add;
+        const a = { x: 1.5, y: -2 };
+        const b = { x: 0.25, y: 4 };
+        return {
+          setup() {
+            ffirs.open({ library: 'cptest', path: env.testlib });
+            const D = ffirs.DataType;
+            const Vec2 = { x: D.Double, y: D.Double, ffiTypeTag: D.StackStruct };
+            add = ffirs.define({ vec2_add: { library: 'cptest', retType: Vec2, paramsType: [Vec2, Vec2] } }).vec2_add;
+          },
+          run: () => {
+            const r = add([a, b]);
+            return r.x + r.y;
+          },
+          call: (p, q) => add([p, q]),
+        };
+      },
+    },
+  },
+
+  {
+    name: 'mixed3',
+    kind: 'call',
+    needs: ['testlib'],
+    what: 'Mixed3 mixed3_make(int, double, float) from libcptest, Mixed3 = struct { int i; double d; float f; } ' +
+      '(24 bytes, MEMORY class): returned through the hidden pointer, converted to a new object {i, d, f}.',
+    // mixed3_make returns its arguments unchanged; f goes through a C float.
+    verify(call) {
+      const sets = [
+        [-7, 25000000000.25, 0.1],
+        [2147483647, -1e-300, -3.5],
+        [-2147483648, 2 ** 53 + 2, 16777217],
+      ];
+      for (const [i, d, f] of sets) {
+        const label = `mixed3_make(${i}, ${d}, ${f})`;
+        const r = call(i, d, f);
+        if (r === null || typeof r !== 'object') return `${label} returned ${String(r)} (${typeof r}), expected an object`;
+        const keys = Object.keys(r).sort().join(',');
+        const c = all(
+          eq(keys, 'd,f,i', `${label} keys`),
+          eq(r.i, i, `${label}.i`),
+          eq(r.d, d, `${label}.d`),
+          eq(r.f, Math.fround(f), `${label}.f`),
+        );
+        if (c !== true) return c;
+      }
+      return true;
+    },
+    checkRun: (r) => r === -4.25,
+    impl: {
+      ffi: (ffi, env) => {
+        let make;
+        return {
+          setup() {
+            // See vec2_add: register the type name only once per module.
+            let known = false;
+            try {
+              ffi.type('Mixed3');
+              known = true;
+            } catch {}
+            if (!known) ffi.struct('Mixed3', { i: 'int', d: 'double', f: 'float' });
+            make = ffi.load(env.testlib).func('Mixed3 mixed3_make(int i, double d, float f)');
+          },
+          run: () => {
+            const r = make(-7, 2.5, 0.25);
+            return r.i + r.d + r.f;
+          },
+          call: (i, d, f) => make(i, d, f),
+        };
+      },
+      napi: (addon, env) => {
+        let make;
+        return {
+          setup() {
+            addon.loadTestlib(env.testlib);
+            make = addon.mixed3_make;
+          },
+          run: () => {
+            const r = make(-7, 2.5, 0.25);
+            return r.i + r.d + r.f;
+          },
+          call: (i, d, f) => make(i, d, f),
+        };
+      },
+      // No ffirs: ffi-rs 1.3.7 cannot return a struct with a float member
+      // (reading it back throws "JsNumber can only be double type", by value
+      // or behind a pointer), so the column shows n/a.
     },
   },
 ];

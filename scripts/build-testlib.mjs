@@ -37,6 +37,12 @@ export const TEST_LIBS = [
   // interpose it (unless loaded with RTLD_DEEPBIND).
   { name: 'cp_deep', sources: ['deep.c'], cflags: ['-fsemantic-interposition'] },
   { name: 'cp_deep_global', sources: ['deep_global.c'] },
+  // Struct layouts, by-value structs (SysV classes), pointers to structs and arrays.
+  { name: 'cpstructs', sources: ['structs.c'] },
+  // Callbacks: structs by value in every SysV class, stack spills, threads (callbacks.h).
+  { name: 'cpcallbacks', sources: ['callbacks.c'], ldflags: ['-pthread'] },
+  // Helpers for the bad-input suite and the declaration fuzzer.
+  { name: 'cphostile', sources: ['hostile.c'] },
 ];
 
 // C programs in test/lib/check/ run by --check.  args(outDir) gives their argv.

@@ -30,6 +30,11 @@ export function config(values?: unknown): Record<string, number> {
       throw new RangeError(`config(): '${key}' must be between ${min} and ${max}, received ${value}`);
     checked[key] = value;
   }
+  const current = native.config();
+  const pools = checked.resident_async_pools ?? current.resident_async_pools;
+  const calls = checked.max_async_calls ?? current.max_async_calls;
+  if (calls < pools)
+    throw new RangeError(`config(): 'max_async_calls' (${calls}) must be at least 'resident_async_pools' (${pools})`);
   const applied = native.config(checked);
   setMaxTypeSize(applied.max_type_size);
   return applied;

@@ -10,6 +10,7 @@ import { makeAggregate, makeArray, makeEnumeration, offsetOf } from './composite
 import { PLAN_MAGIC } from './plan.js';
 import * as memory from './memory.js';
 import { Union } from './union.js';
+import { proto, callback, register, unregister, callbackStats, call, node } from './callback.js';
 
 export type { TypeObject, LoadOptions };
 export { Library as LibraryHandle };
@@ -129,7 +130,7 @@ export const os = { errno: Object.freeze(native.errnoTable()) };
 export { config };
 
 export function stats(): { disposed: number; callbacks: number } {
-  return { disposed: native.stats().disposed + disposedInJs, callbacks: 0 };
+  return { disposed: native.stats().disposed + disposedInJs, callbacks: callbackStats().registered };
 }
 
 export function address(value: unknown): bigint {
@@ -147,11 +148,12 @@ export const decode: typeof memory.decode & memory.DecodeShortcuts = Object.assi
 
 export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
 
-export { types, Union };
+export { types, Union, proto, callback, register, unregister, call, node };
 
 const koffi = {
   load, struct, pack, union, array, enumeration, offsetof, type, resolve, introspect, sizeof, alignof, opaque, alias, pointer, out, inout, in: in_,
   disposable, reset, errno, os, config, stats, address, alloc, free, decode, encode, view, as, types, version, extension, internal, LibraryHandle: Library, Union,
+  proto, callback, register, unregister, call, node,
 };
 
 export { in_ as in };

@@ -156,7 +156,11 @@ export class Library {
 }
 
 export function declare(handle: LibraryHandle, sig: Signature): Function {
-  const address = native.symbol(handle, sig.name);
+  return declareAt(handle, native.symbol(handle, sig.name), sig);
+}
+
+/** A function at a known address (function pointers: koffi.call, decoded callbacks). */
+export function declareAt(handle: LibraryHandle, address: bigint, sig: Signature): Function {
   if (sig.variadic) return declareVariadic(handle, address, sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;

@@ -5,6 +5,7 @@ import { internalsOf, type TypeObject, type Primitive } from './types.js';
 import type { Direction } from './parser.js';
 import { place, frameOffset, isAggregate, FRAME } from './abi/x64_sysv.js';
 import { describeType } from './describe.js';
+import { callbackProtoId } from './callback.js';
 
 export const PLAN_MAGIC = 0x314c5043;
 
@@ -14,6 +15,7 @@ const ARG_OPS: Partial<Record<Primitive, OpName>> = {
   Int16S: 'ARG_I16_SWAP', UInt16S: 'ARG_U16_SWAP', Int32S: 'ARG_I32_SWAP', UInt32S: 'ARG_U32_SWAP',
   Int64S: 'ARG_I64_SWAP', UInt64S: 'ARG_U64_SWAP', Float32: 'ARG_F32', Float64: 'ARG_F64',
   Pointer: 'ARG_PTR', String: 'ARG_STR', String16: 'ARG_STR16', String32: 'ARG_STR32',
+  Callback: 'ARG_CALLBACK',
 };
 
 const RET_OPS: Partial<Record<Primitive, OpName>> = {
@@ -22,6 +24,7 @@ const RET_OPS: Partial<Record<Primitive, OpName>> = {
   Int16S: 'RET_I16_SWAP', UInt16S: 'RET_U16_SWAP', Int32S: 'RET_I32_SWAP', UInt32S: 'RET_U32_SWAP',
   Int64S: 'RET_I64_SWAP', UInt64S: 'RET_U64_SWAP', Float32: 'RET_F32', Float64: 'RET_F64',
   Pointer: 'RET_PTR', String: 'RET_STR', String16: 'RET_STR16', String32: 'RET_STR32',
+  Callback: 'RET_PTR',
 };
 
 const RESULT_SOURCE = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
@@ -78,9 +81,12 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
     const dst = frameOffset(loc);
     if (op === 'ARG_PTR') {
       const id = describeType(t);
-      insts.push([op, dst, i, id]);
       const dir = options.directions?.[i] ?? 'in';
+      // Output-only pointers get zeroed memory: what the JS value held is not read.
+      insts.push([dir === 'out' ? 'ARG_OUT' : op, dst, i, id]);
       if (dir !== 'in') post.push(['POST_OUT', dst, i, id]);
+    } else if (op === 'ARG_CALLBACK') {
+      insts.push([op, dst, i, callbackProtoId(t)]);
     } else {
       insts.push([op, dst, i, 0]);
     }

@@ -141,9 +141,12 @@ export function pointerTo(ref: TypeObject, name?: string): TypeObject {
   }
   const stringOf = internalsOf(ref).stringOf;
   const ptrName = name ?? (ref.name.endsWith('*') ? ref.name + '*' : ref.name + ' *');
+  // A pointer to a prototype is a callback type (Koffi's 'Callback' primitive).
   const t = stringOf
     ? makeType(ptrName, stringOf, 8, 8)
-    : makeType(ptrName, 'Pointer', 8, 8, { ref });
+    : ref.primitive === 'Prototype'
+      ? makeType(ptrName, 'Callback', 8, 8, { proto: ref.proto })
+      : makeType(ptrName, 'Pointer', 8, 8, { ref });
   if (name === undefined) pointerCache.set(ref, t);
   return t;
 }

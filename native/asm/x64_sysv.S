@@ -83,4 +83,56 @@
     CALL_STUB cp_call_x64_sysv, 1
     CALL_STUB cp_call_x64_sysv_gpr, 0
 
+/* Common callback entry. Every static trampoline (native/trampolines/x64_sysv.S) puts its
+ * index in %r11d and jumps here, with the C caller's arguments still in place. The entry saves
+ * the argument registers and the address of the stack arguments into a frame (see
+ * native/interp/callback_x64_sysv.h), calls
+ *
+ *   void cp_callback_dispatch(uint32_t index, uint8_t *frame);
+ *
+ * which runs the JS function and leaves the return registers in the frame, then loads them
+ * and returns to the C caller. */
+#include "../interp/callback_x64_sysv.h"
+
+    .globl cp_callback_entry_x64_sysv
+    .hidden cp_callback_entry_x64_sysv
+    .type cp_callback_entry_x64_sysv, @function
+    .p2align 4
+cp_callback_entry_x64_sysv:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_def_cfa_offset 16
+    .cfi_offset %rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register %rbp
+    subq $CP_X64_CB_FRAME_SIZE, %rsp
+    movq %rdi, CP_X64_GPR_OFFSET+0(%rsp)
+    movq %rsi, CP_X64_GPR_OFFSET+8(%rsp)
+    movq %rdx, CP_X64_GPR_OFFSET+16(%rsp)
+    movq %rcx, CP_X64_GPR_OFFSET+24(%rsp)
+    movq %r8, CP_X64_GPR_OFFSET+32(%rsp)
+    movq %r9, CP_X64_GPR_OFFSET+40(%rsp)
+    movq %xmm0, CP_X64_SSE_OFFSET+0(%rsp)
+    movq %xmm1, CP_X64_SSE_OFFSET+8(%rsp)
+    movq %xmm2, CP_X64_SSE_OFFSET+16(%rsp)
+    movq %xmm3, CP_X64_SSE_OFFSET+24(%rsp)
+    movq %xmm4, CP_X64_SSE_OFFSET+32(%rsp)
+    movq %xmm5, CP_X64_SSE_OFFSET+40(%rsp)
+    movq %xmm6, CP_X64_SSE_OFFSET+48(%rsp)
+    movq %xmm7, CP_X64_SSE_OFFSET+56(%rsp)
+    leaq 16(%rbp), %rax             /* above the saved %rbp and the return address */
+    movq %rax, CP_X64_CB_STACK_ARGS(%rsp)
+    movl %r11d, %edi
+    movq %rsp, %rsi
+    callq cp_callback_dispatch@PLT
+    movq CP_X64_CB_RET+CP_X64_RET_RAX(%rsp), %rax
+    movq CP_X64_CB_RET+CP_X64_RET_RDX(%rsp), %rdx
+    movq CP_X64_CB_RET+CP_X64_RET_XMM0(%rsp), %xmm0
+    movq CP_X64_CB_RET+CP_X64_RET_XMM1(%rsp), %xmm1
+    leave
+    .cfi_def_cfa %rsp, 8
+    ret
+    .cfi_endproc
+    .size cp_callback_entry_x64_sysv, .-cp_callback_entry_x64_sysv
+
     .section .note.GNU-stack,"",@progbits

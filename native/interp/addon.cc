@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "callback.h"
 #include "convert.h"
 #include "frame_x64_sysv.h"
 #include "marshal.h"
@@ -256,11 +257,13 @@ Napi::Value ConfigFn(const Napi::CallbackInfo &info) {
     for (size_t i = 0; i < sizeof(kConfigKeys) / sizeof(kConfigKeys[0]); i++) {
       if (!in.Has(kConfigKeys[i])) continue;
       uint64_t v = (uint64_t)in.Get(kConfigKeys[i]).As<Napi::Number>().DoubleValue();
-      if (*ConfigField(next, i) != v && i < 2) memory_changed = true;
+      if (*ConfigField(next, i) != v && ((i < 2 && rt->memory_used) || ((i == 2 || i == 3) && rt->async_memory_used)))
+        memory_changed = true;
       *ConfigField(next, i) = v;
     }
-    if (memory_changed && rt->memory_used) {
-      Napi::Error::New(env, "Cannot change sync memory settings after the first native call").ThrowAsJavaScriptException();
+    if (memory_changed) {
+      Napi::Error::New(env, "Cannot change memory settings (sync/async stack and heap sizes) after the first native call of that kind")
+          .ThrowAsJavaScriptException();
       return env.Undefined();
     }
     rt->config = next;
@@ -341,6 +344,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("address", Napi::Function::New(env, Address, "address"));
   exports.Set("layout", Layout(env));
   InitMemory(v8::Isolate::GetCurrent(), ToLocal(exports).As<v8::Object>(), rt);
+  InitCallbacks(env, exports, rt);
   exports.Set("RTLD_LAZY", RTLD_LAZY);
   exports.Set("RTLD_NOW", RTLD_NOW);
   exports.Set("RTLD_GLOBAL", RTLD_GLOBAL);

@@ -201,6 +201,7 @@ void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
     return;
   }
   rt->memory_used = true;
+  rt->async_memory_used = true;
 
   auto *call = new AsyncCall();
   call->plan = plan;

@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "frame_x64_sysv.h"
 #include "marshal.h"
+#include "callback.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -169,6 +170,7 @@ void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info) {
     if (!frame) return ThrowArenaExhausted(isolate, plan);
   }
   size_t overflow_mark = rt->overflow.size();
+  size_t transient_mark = rt->transients.size();
   const Inst *ip = plan->code.data();
   alignas(16) uint8_t ret[32];
   v8::ReturnValue<v8::Value> result = info.GetReturnValue();
@@ -184,12 +186,38 @@ dispatch:
   HANDLER(CALL) {
     Store<uint64_t>(frame, CP_X64_STACK_BYTES_OFFSET, ip->dst);
     Store<uint64_t>(frame, CP_X64_AL_OFFSET, ip->arg);
+    rt->in_native.store(1, std::memory_order_relaxed);
     if (ip->aux)
       cp_call_x64_sysv_gpr(plan->target, frame, ret);
     else
       cp_call_x64_sysv(plan->target, frame, ret);
+    rt->in_native.store(0, std::memory_order_relaxed);
     rt->last_errno = errno;
+    // A callback threw, or callbacks from other threads wait: rare, one branch otherwise.
+    if (__builtin_expect(rt->attention.load(std::memory_order_relaxed) != 0, 0) && !HandleAttention(rt, isolate))
+      goto cleanup;
     NEXT();
+  }
+  HANDLER(ARG_CALLBACK) {
+    v8::Local<v8::Value> v = info[ip->arg];
+    void *p;
+    if (v->IsFunction()) {
+      p = AcquireTransient(rt, plan, ip->arg, ip->aux, v);
+      if (!p) goto cleanup;
+    } else if (GetPointer(v, 0, &p) != Got::Ok) {
+      ThrowCallbackArgType(isolate, plan, ip->arg, v);
+      goto cleanup;
+    }
+    Store<void *>(frame, ip->dst, p);
+    NEXT();
+  }
+  // Callback plan ops never appear in call plans (DecodePlan refuses them).
+  HANDLER(CB_ARG)
+  HANDLER(CB_ARG_AGG)
+  HANDLER(CB_RET)
+  HANDLER(CB_RET_AGG)
+  HANDLER(CB_RET_AGG_MEM) {
+    goto cleanup;
   }
   HANDLER(END) {
     goto cleanup;
@@ -200,6 +228,7 @@ dispatch:
 #endif
 cleanup:
   rt->arena.top = mark;
+  if (rt->transients.size() != transient_mark) ReleaseTransients(rt, transient_mark);
   if (rt->overflow.size() != overflow_mark) FreeOverflow(rt, overflow_mark);
 #undef HANDLER
 #undef DISPATCH
@@ -219,7 +248,7 @@ cleanup:
 }
 
 static bool TakesType(uint32_t op) {
-  return op == OP_ARG_PTR || op == OP_ARG_AGG || op == OP_ARG_SRET || op == OP_RET_AGG || op == OP_RET_AGG_MEM ||
+  return op == OP_ARG_PTR || op == OP_ARG_OUT || op == OP_ARG_AGG || op == OP_ARG_SRET || op == OP_RET_AGG || op == OP_RET_AGG_MEM ||
          op == OP_POST_OUT;
 }
 
@@ -254,7 +283,14 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     if ((is_arg || inst.op == OP_MOVE8 || inst.op == OP_POST_OUT) && (size_t)inst.dst + write > plan->frame_bytes) return false;
     if (inst.op == OP_MOVE8 && (size_t)inst.arg + 8 > plan->frame_bytes) return false;
     if (inst.op == OP_POST_OUT && inst.arg >= plan->nargs) return false;
-    if (inst.op == OP_POST_OUT) plan->has_output = true;
+    // Async calls keep the JS arguments alive until they complete when C may see their memory
+    // (buffers passed as pointers or strings) or must write back into them.
+    if (inst.op == OP_POST_OUT || inst.op == OP_ARG_PTR || inst.op == OP_ARG_OUT || (inst.op >= OP_ARG_STR && inst.op <= OP_ARG_STR32))
+      plan->has_output = true;
+    if (inst.op == OP_ARG_CALLBACK &&
+        (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes || !IsCallbackProto(plan->rt, inst.aux)))
+      return false;
+    if (inst.op >= OP_CB_ARG && inst.op <= OP_CB_RET_AGG_MEM) return false;
   }
   return plan->code[n - 1].op == OP_END;
 }

@@ -3,6 +3,7 @@
 
 #include <node_api.h>
 #include <v8.h>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -75,7 +76,8 @@ struct Runtime {
   int last_errno = 0;
   uint64_t disposed = 0;
   Config config;
-  bool memory_used = false;
+  bool memory_used = false;        // sync call memory exists: its sizes are fixed
+  bool async_memory_used = false;  // an async call was made: async sizes are fixed
   v8::Global<v8::ObjectTemplate> plan_holder;  // objects carrying a CallPlan * as callback data
   std::vector<TypeDesc *> types;    // type descriptors, by id (plan operands refer to them)
   std::vector<void *> persistent;   // memory owned by the library (e.g. strings from encode())
@@ -86,6 +88,14 @@ struct Runtime {
   v8::Global<v8::Context> context;
   uint64_t async_in_flight = 0;
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
+  // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
+  // when their call returns; `attention` is raised when a callback threw or when callbacks from
+  // other threads are queued, and checked once after each native call; `in_native` is set
+  // while the JS thread runs foreign code.
+  std::vector<uint32_t> transients;
+  std::atomic<uint32_t> attention{0};
+  std::atomic<uint8_t> in_native{0};
+  struct CallbackHost *callbacks = nullptr;
 
   bool EnsureArena();
   size_t AsyncBlockSize() const;
@@ -102,7 +112,7 @@ struct CallPlan {
   uint32_t frame_bytes = 0;
   std::vector<Inst> code;
   std::vector<std::string> arg_types;  // C type name per argument, for errors only
-  bool has_output = false;             // has POST_OUT ops: async calls keep their arguments
+  bool has_output = false;             // async calls keep their JS arguments alive until completion
   std::string name;
 };
 

@@ -3,14 +3,15 @@
 //
 // Each kind has:
 //   unit                       - shown in the JSON and, if not ns, next to the case name
-//   prepare(inst, tag, opts)   - after verification; returns per-contender state
+//   prepare(inst, tag, opts, kase) - after verification; returns per-contender state
 //   warmup(state, opts)        - JIT warm-up and calibration, before any round
 //   sample(state, opts)        - one round's figure for this contender (may be async)
 //
 // The runner (bench.js) interleaves sample() calls across contenders round by
 // round and reports the median, so a new kind only has to say how to obtain
-// one figure. E.g. an 'async' kind would time N awaited calls per sample; a
-// 'startup' kind would time one run() that declares 10,000 functions.
+// one figure. Kinds here: 'call' (ns per synchronous call, batches) and
+// 'async' (asynchronous throughput with a fixed number of calls in flight).
+// A 'startup' kind would time one run() that declares 10,000 functions.
 
 let sink = 0;
 
@@ -87,7 +88,84 @@ const call = {
   },
 };
 
-const kinds = { call };
+// A fresh driver per contender and case (same reason as makeLoop): it keeps
+// `depth` calls in flight, starting a new one from each completion until
+// `durationNs` have passed, then waits for the calls still in flight. It
+// resolves with the elapsed time (first start to last completion) and the
+// number of completed calls. `start(cb)` begins one asynchronous call and must
+// call cb(err, value) once, on the JS thread. A call that throws, fails or
+// never completes (watchdog) rejects the round.
+function makeAsyncDriver(tag) {
+  const safeTag = String(tag).replace(/[^\w./-]/g, '_');
+  return new Function('start', 'depth', 'durationNs', 'watchdogMs',
+    `'use strict';\n` +
+    `return new Promise((resolve, reject) => {\n` +
+    `  let acc = 0, done = 0, inFlight = 0, open = true, failed = null;\n` +
+    `  const t0 = process.hrtime.bigint();\n` +
+    `  const deadline = performance.now() + durationNs / 1e6;\n` +
+    `  const watchdog = setTimeout(() => { open = false; reject(new Error('async calls did not complete: ' + inFlight + ' still in flight after ' + watchdogMs + ' ms')); }, watchdogMs);\n` +
+    `  const finish = () => {\n` +
+    `    const t1 = process.hrtime.bigint();\n` +
+    `    clearTimeout(watchdog);\n` +
+    `    if (failed) reject(failed); else resolve({ ns: Number(t1 - t0), done, acc });\n` +
+    `  };\n` +
+    `  const launch = () => {\n` +
+    `    inFlight++;\n` +
+    `    try { start(onDone); } catch (e) { inFlight--; open = false; failed = failed || e; }\n` +
+    `  };\n` +
+    `  const onDone = (err, v) => {\n` +
+    `    inFlight--;\n` +
+    `    if (err) { open = false; failed = failed || err; } else { acc += v; done++; }\n` +
+    `    if (open && performance.now() < deadline) launch();\n` +
+    `    else { open = false; if (inFlight === 0) finish(); }\n` +
+    `  };\n` +
+    `  for (let i = 0; i < depth && open; i++) launch();\n` +
+    `  if (inFlight === 0) finish();\n` +
+    `});\n` +
+    `//# sourceURL=bench-async:${safeTag}\n`);
+}
+
+async function timeAsyncRound(state, durationNs) {
+  const r = await state.driver(state.start, state.depth, durationNs, Math.max(30000, 20 * durationNs / 1e6));
+  consume(r.acc);
+  if (r.done === 0) throw new Error('no asynchronous call completed');
+  return r;
+}
+
+// Asynchronous throughput: `depth` calls kept in flight (a new one starts as
+// each completes) for batchMs per round. The figure is wall time divided by
+// completed calls, i.e. the inverse of the throughput, in ns per call; lower
+// is better, like the other kinds, so the ratios read the same way.
+// The case gives `depth`; its impl returns { setup, start(cb), call }.
+const asyncThroughput = {
+  unit: 'ns/call',
+
+  prepare(inst, tag, opts, kase) {
+    if (typeof inst.start !== 'function') throw new Error(`kind 'async' needs start(cb) from the impl`);
+    const depth = kase && kase.depth;
+    if (!Number.isInteger(depth) || depth < 1) throw new Error(`kind 'async' needs an integer depth >= 1 in the case, got ${depth}`);
+    return { driver: makeAsyncDriver(tag), start: inst.start, depth, n: 0 };
+  },
+
+  // Rounds of batchMs until warmupMs have been spent (at least two rounds).
+  async warmup(state, opts) {
+    const warmNs = opts.warmupMs * 1e6;
+    let spent = 0;
+    for (let i = 0; i < 2 || spent < warmNs; i++) {
+      const r = await timeAsyncRound(state, opts.batchMs * 1e6);
+      spent += r.ns;
+      state.n = r.done;
+    }
+  },
+
+  async sample(state, opts) {
+    const r = await timeAsyncRound(state, opts.batchMs * 1e6);
+    state.n = r.done;
+    return r.ns / r.done;
+  },
+};
+
+const kinds = { call, async: asyncThroughput };
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

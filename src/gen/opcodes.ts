@@ -18,45 +18,46 @@ export const Op = {
   ARG_F32: 15, // number -> float
   ARG_F64: 16, // number -> double
   ARG_PTR: 17, // BigInt/null/buffer view/object -> address; aux = pointer type (pointee size checked, objects marshalled)
-  ARG_STR: 18, // string/null -> NUL-terminated UTF-8 copy in the scratch heap
-  ARG_STR16: 19, // string/null -> NUL-terminated UTF-16 copy in the scratch heap
-  ARG_STR32: 20, // string/null -> NUL-terminated UTF-32 copy in the scratch heap
-  ARG_AGG: 21, // object -> struct/union bytes at frame[dst]; aux = type
-  ARG_SRET: 22, // hidden result pointer: scratch memory for the returned aggregate, address at frame[dst]; aux = type
-  MOVE8: 23, // copy 8 bytes frame[arg] -> frame[dst] (an aggregate eightbyte into its register slot)
-  CALL: 24, // call the target; dst = stack bytes, arg = SSE registers used (for %al), aux = stub kind
-  RET_VOID: 25, // undefined
-  RET_BOOL: 26, // al -> boolean
-  RET_I8: 27, // rax -> number
-  RET_U8: 28, // rax -> number
-  RET_I16: 29, // rax -> number
-  RET_U16: 30, // rax -> number
-  RET_I32: 31, // rax -> number
-  RET_U32: 32, // rax -> number
-  RET_I64: 33, // rax -> number, or BigInt beyond 2^53
-  RET_U64: 34, // rax -> number, or BigInt beyond 2^53
-  RET_I16_SWAP: 35, // as RET_I16 after a byte swap
-  RET_U16_SWAP: 36, // as RET_U16 after a byte swap
-  RET_I32_SWAP: 37, // as RET_I32 after a byte swap
-  RET_U32_SWAP: 38, // as RET_U32 after a byte swap
-  RET_I64_SWAP: 39, // as RET_I64 after a byte swap
-  RET_U64_SWAP: 40, // as RET_U64 after a byte swap
-  RET_F32: 41, // xmm0 -> number
-  RET_F64: 42, // xmm0 -> number
-  RET_PTR: 43, // rax -> BigInt, or null
-  RET_STR: 44, // rax -> string (UTF-8), or null; aux = dispose kind
-  RET_STR16: 45, // rax -> string (UTF-16), or null; aux = dispose kind
-  RET_STR32: 46, // rax -> string (UTF-32), or null; aux = dispose kind
-  RET_AGG: 47, // aggregate from registers: dst = eightbyte sources (4 bits each: 0 rax, 1 rdx, 2 xmm0, 3 xmm1); aux = type
-  RET_AGG_MEM: 48, // aggregate returned in memory at rax; aux = type
-  POST_OUT: 49, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
-  ARG_CALLBACK: 50, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
-  CB_ARG: 51, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
-  CB_ARG_AGG: 52, // callback: aggregate from registers, eightbytes at frame[dst & 0xFFFF] and frame[dst >> 16] -> JS argument `arg`; aux = type
-  CB_RET: 53, // callback: JS result -> rax (dst 0) or xmm0 (dst 16), integers extended to 64 bits; aux = type
-  CB_RET_AGG: 54, // callback: JS result -> aggregate in registers, eightbyte destinations coded as RET_AGG's dst; aux = type
-  CB_RET_AGG_MEM: 55, // callback: JS result -> aggregate at the hidden pointer passed in rdi, which is returned in rax; aux = type
-  END: 56, // end of plan
+  ARG_OUT: 18, // output pointer: as ARG_PTR, but an object or array gets zeroed pointee memory (its content is not read); aux = pointer type
+  ARG_STR: 19, // string/null -> NUL-terminated UTF-8 copy in the scratch heap
+  ARG_STR16: 20, // string/null -> NUL-terminated UTF-16 copy in the scratch heap
+  ARG_STR32: 21, // string/null -> NUL-terminated UTF-32 copy in the scratch heap
+  ARG_AGG: 22, // object -> struct/union bytes at frame[dst]; aux = type
+  ARG_SRET: 23, // hidden result pointer: scratch memory for the returned aggregate, address at frame[dst]; aux = type
+  MOVE8: 24, // copy 8 bytes frame[arg] -> frame[dst] (an aggregate eightbyte into its register slot)
+  CALL: 25, // call the target; dst = stack bytes, arg = SSE registers used (for %al), aux = stub kind
+  RET_VOID: 26, // undefined
+  RET_BOOL: 27, // al -> boolean
+  RET_I8: 28, // rax -> number
+  RET_U8: 29, // rax -> number
+  RET_I16: 30, // rax -> number
+  RET_U16: 31, // rax -> number
+  RET_I32: 32, // rax -> number
+  RET_U32: 33, // rax -> number
+  RET_I64: 34, // rax -> number, or BigInt beyond 2^53
+  RET_U64: 35, // rax -> number, or BigInt beyond 2^53
+  RET_I16_SWAP: 36, // as RET_I16 after a byte swap
+  RET_U16_SWAP: 37, // as RET_U16 after a byte swap
+  RET_I32_SWAP: 38, // as RET_I32 after a byte swap
+  RET_U32_SWAP: 39, // as RET_U32 after a byte swap
+  RET_I64_SWAP: 40, // as RET_I64 after a byte swap
+  RET_U64_SWAP: 41, // as RET_U64 after a byte swap
+  RET_F32: 42, // xmm0 -> number
+  RET_F64: 43, // xmm0 -> number
+  RET_PTR: 44, // rax -> BigInt, or null
+  RET_STR: 45, // rax -> string (UTF-8), or null; aux = dispose kind
+  RET_STR16: 46, // rax -> string (UTF-16), or null; aux = dispose kind
+  RET_STR32: 47, // rax -> string (UTF-32), or null; aux = dispose kind
+  RET_AGG: 48, // aggregate from registers: dst = eightbyte sources (4 bits each: 0 rax, 1 rdx, 2 xmm0, 3 xmm1); aux = type
+  RET_AGG_MEM: 49, // aggregate returned in memory at rax; aux = type
+  POST_OUT: 50, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
+  ARG_CALLBACK: 51, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
+  CB_ARG: 52, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
+  CB_ARG_AGG: 53, // callback: aggregate from registers, eightbytes at frame[dst & 0xFFFF] and frame[dst >> 16] -> JS argument `arg`; aux = type
+  CB_RET: 54, // callback: JS result -> rax (dst 0) or xmm0 (dst 16), integers extended to 64 bits; aux = type
+  CB_RET_AGG: 55, // callback: JS result -> aggregate in registers, eightbyte destinations coded as RET_AGG's dst; aux = type
+  CB_RET_AGG_MEM: 56, // callback: JS result -> aggregate at the hidden pointer passed in rdi, which is returned in rax; aux = type
+  END: 57, // end of plan
 } as const;
 export type OpName = keyof typeof Op;
-export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE8', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
+export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_OUT', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE8', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];

@@ -1508,3 +1508,19 @@ int32_t get_global_array_at(int i)
 {
     return (i >= 0 && i < 8) ? cptest_global_array[i] : 0;
 }
+
+/* ------------------------------------------------------------------------- */
+/* By-value structs for the benchmark                                        */
+/* ------------------------------------------------------------------------- */
+
+Vec2 vec2_add(Vec2 a, Vec2 b)
+{
+    Vec2 r = { a.x + b.x, a.y + b.y };
+    return r;
+}
+
+Mixed3 mixed3_make(int i, double d, float f)
+{
+    Mixed3 r = { i, d, f };
+    return r;
+}

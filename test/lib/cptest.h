@@ -555,4 +555,19 @@ CPTEST_EXPORT void set_global_int(int v);
 CPTEST_EXPORT double get_global_double(void);
 CPTEST_EXPORT int32_t get_global_array_at(int i);       /* 0 if out of range */
 
+/* ------------------------------------------------------------------------- */
+/* By-value structs for the benchmark (perf/cases.js: vec2_add, mixed3)      */
+/* ------------------------------------------------------------------------- */
+
+/* 16 bytes, class SSE/SSE: passed in xmm registers, returned in xmm0:xmm1. */
+typedef struct Vec2 { double x, y; } Vec2;
+/* Member-wise sum: { a.x + b.x, a.y + b.y }. */
+CPTEST_EXPORT Vec2 vec2_add(Vec2 a, Vec2 b);
+
+/* 24 bytes (int, pad, double, float, pad): class MEMORY, returned through the
+ * hidden pointer the caller passes in rdi. */
+typedef struct Mixed3 { int i; double d; float f; } Mixed3;
+/* Returns { i, d, f } unchanged. */
+CPTEST_EXPORT Mixed3 mixed3_make(int i, double d, float f);
+
 #endif /* CPTEST_H */

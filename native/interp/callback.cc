@@ -1,0 +1,1013 @@
+// Callbacks: the trampoline slots, the dispatcher called by the callback entry, callback plans,
+// and calls from other threads.
+//
+// Threads. A slot belongs to the environment (JS thread) that filled it. The dispatcher runs
+// the JS function at once when it is called on that thread; from any other thread it queues
+// the call and blocks until the JS thread has run it. The JS thread takes queued calls
+//  - when it idles in the event loop (uv_async),
+//  - when a native call returns (the `attention` check after the call op),
+//  - and while it is blocked inside a native call: a calling thread that finds it parked in a
+//    restartable wait (futex, read, wait4, ... as /proc/self/task/<tid>/syscall shows) sends it
+//    a signal, and the handler runs the queued calls on the JS thread, on top of the blocked
+//    native call, exactly as if that call had called back itself. The handler checks again,
+//    from the interrupted context, that the thread sits at such a system call, that it was
+//    made by foreign code (Runtime::in_native) and that V8 is outside JS and GC (EXTERNAL).
+//    With SA_RESTART the interrupted wait resumes as if nothing happened.
+#include "callback.h"
+#include "callback_x64_sysv.h"
+#include "convert.h"
+#include "marshal.h"
+#include "../trampolines/trampolines.h"
+
+#include <napi.h>
+#include <uv.h>
+#include <v8-unwinder.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+extern "C" {
+extern const uint8_t cp_trampolines_x64_sysv[] __attribute__((visibility("hidden")));
+void cp_callback_dispatch(uint32_t index, uint8_t *frame);
+}
+
+namespace callplan {
+
+void InitPoll(napi_env env, napi_value exports);
+
+namespace {
+
+constexpr uint32_t kSlots = CP_TRAMPOLINE_COUNT;
+constexpr uint32_t kMaxCallbackArgs = 64;
+constexpr uint32_t kMaxStackArgBytes = 1 << 20;
+
+static_assert(CP_X64_CB_RET + 32 <= CP_X64_CB_FRAME_SIZE, "return area inside the callback frame");
+static_assert(CP_X64_CB_STACK_ARGS >= CP_X64_SSE_OFFSET + 64, "stack pointer after the SSE registers");
+
+template <typename T>
+inline T Load(const uint8_t *p) {
+  T v;
+  memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+template <typename T>
+inline void Store(uint8_t *p, T v) {
+  memcpy(p, &v, sizeof(T));
+}
+
+// One instruction of a callback plan, decoded.
+struct CbOp {
+  uint32_t op = OP_END;
+  uint32_t arg = 0;
+  uint32_t src0 = 0;  // frame offsets (CB_ARG, CB_ARG_AGG) or the result destination (CB_RET*)
+  uint32_t src1 = 0;
+  const TypeDesc *type = nullptr;
+};
+
+struct CallbackProto {
+  std::string name;
+  uint32_t nargs = 0;
+  std::vector<CbOp> args;
+  CbOp ret;
+};
+
+// A call from another thread: the frame stays on that thread's stack while it waits.
+struct Request {
+  uint32_t index = 0;
+  uint32_t generation = 0;
+  uint8_t *frame = nullptr;
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  Request *next = nullptr;
+};
+
+enum class Mode { InCall, Idle };
+
+}  // namespace
+
+struct CallbackHost {
+  Runtime *rt = nullptr;
+  napi_env env = nullptr;
+  v8::Isolate *isolate = nullptr;
+  v8::Global<v8::Context> context;
+  pthread_t js_thread;
+  pid_t js_tid = 0;
+  uv_async_t *async = nullptr;
+  std::mutex queue_mutex;
+  Request *head = nullptr;
+  Request *tail = nullptr;
+  std::vector<CallbackProto *> protos;
+  v8::Global<v8::Value> pending;  // the first exception thrown by a callback during a native call
+  bool terminated = false;
+  napi_ref resource = nullptr;
+  napi_async_context async_context = nullptr;
+  // Results of callbacks run from the event loop stay in the arena until the next such batch.
+  uint8_t *idle_base = nullptr;
+  uint8_t *idle_top = nullptr;
+  size_t idle_overflow = 0;
+  uint32_t registered = 0;
+};
+
+namespace {
+
+struct Slot {
+  std::atomic<CallbackHost *> host{nullptr};  // null when free
+  const CallbackProto *proto = nullptr;
+  v8::Global<v8::Function> fn;  // touched only by the JS thread of `host`
+  uint32_t generation = 0;      // bumped on release, so queued calls notice a reused slot
+  bool registered = false;
+  bool sret = false;            // returns an aggregate in memory (kept after release)
+};
+
+// Process-wide: the trampolines are one static table. Never destroyed, so a thread calling a
+// stale pointer during exit still finds valid memory.
+struct Global {
+  std::mutex mutex;
+  Slot slots[kSlots];
+  uint32_t free_ring[kSlots];  // free slots, oldest release first: stale pointers stay dead longest
+  uint32_t free_head = 0;
+  uint32_t free_count = kSlots;
+  std::vector<CallbackHost *> hosts;
+  int signal = 0;
+  bool warned_late = false;
+
+  Global() {
+    for (uint32_t i = 0; i < kSlots; i++) free_ring[i] = i;
+  }
+};
+
+Global &G() {
+  static Global *g = new Global();
+  return *g;
+}
+
+thread_local CallbackHost *t_host = nullptr;
+
+inline void *TrampolineAddress(uint32_t index) {
+  return const_cast<uint8_t *>(cp_trampolines_x64_sysv) + (size_t)index * CP_TRAMPOLINE_SIZE;
+}
+
+// Slot index of a trampoline address, or -1.
+int64_t TrampolineIndex(uint64_t address) {
+  uint64_t base = (uint64_t)(uintptr_t)cp_trampolines_x64_sysv;
+  if (address < base || address >= base + (uint64_t)kSlots * CP_TRAMPOLINE_SIZE) return -1;
+  if ((address - base) % CP_TRAMPOLINE_SIZE) return -1;
+  return (int64_t)((address - base) / CP_TRAMPOLINE_SIZE);
+}
+
+// Called with the global mutex held.
+int64_t TakeSlot(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn, bool registered) {
+  Global &g = G();
+  if (!g.free_count) return -1;
+  uint32_t index = g.free_ring[g.free_head];
+  g.free_head = (g.free_head + 1) % kSlots;
+  g.free_count--;
+  Slot &s = g.slots[index];
+  s.proto = proto;
+  s.fn.Reset(h->isolate, fn);
+  s.registered = registered;
+  s.sret = proto->ret.op == OP_CB_RET_AGG_MEM;
+  s.host.store(h, std::memory_order_release);
+  return index;
+}
+
+// Called with the global mutex held, on the JS thread of the slot's host.
+void PutSlot(uint32_t index) {
+  Global &g = G();
+  Slot &s = g.slots[index];
+  s.host.store(nullptr, std::memory_order_release);
+  s.fn.Reset();
+  s.generation++;
+  s.registered = false;
+  g.free_ring[(g.free_head + g.free_count) % kSlots] = index;
+  g.free_count++;
+}
+
+bool HostAlive(CallbackHost *h) {
+  for (CallbackHost *x : G().hosts)
+    if (x == h) return true;
+  return false;
+}
+
+// What C receives when the JS function cannot run or failed: zeros, and for an aggregate
+// returned in memory the zeroed aggregate at the hidden pointer, whose address goes back in rax.
+void ZeroResult(uint8_t *frame, bool sret, uint32_t sret_size) {
+  memset(frame + CP_X64_CB_RET, 0, 32);
+  if (sret) {
+    uint8_t *dst = Load<uint8_t *>(frame + CP_X64_GPR_OFFSET);
+    if (dst && sret_size) memset(dst, 0, sret_size);
+    Store<uint8_t *>(frame + CP_X64_CB_RET + CP_X64_RET_RAX, dst);
+  }
+}
+
+void ZeroResult(uint8_t *frame, const CallbackProto *proto) {
+  bool sret = proto->ret.op == OP_CB_RET_AGG_MEM;
+  ZeroResult(frame, sret, sret ? proto->ret.type->size : 0);
+}
+
+v8::Local<v8::String> Str(v8::Isolate *isolate, const std::string &s) { return NewString(isolate, s); }
+
+// Where an exception of a callback goes. During a native call it is kept and rethrown when the
+// call returns (later callbacks of that call are skipped); from the event loop there is no JS
+// caller, so it becomes a process warning.
+void ReportIdle(CallbackHost *h, v8::Local<v8::Context> context, v8::Local<v8::Value> exception) {
+  v8::Isolate *isolate = h->isolate;
+  v8::TryCatch tc(isolate);
+  v8::Local<v8::Value> process, emit;
+  if (!context->Global()->Get(context, Str(isolate, "process")).ToLocal(&process) || !process->IsObject()) return;
+  if (!process.As<v8::Object>()->Get(context, Str(isolate, "emitWarning")).ToLocal(&emit) || !emit->IsFunction()) return;
+  v8::Local<v8::Value> argv[] = {exception};
+  v8::Local<v8::Value> ignored;
+  if (!emit.As<v8::Function>()->Call(context, process, 1, argv).ToLocal(&ignored)) return;
+}
+
+void RecordError(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, v8::Local<v8::Value> exception) {
+  if (mode == Mode::Idle) return ReportIdle(h, context, exception);
+  Runtime *rt = h->rt;
+  if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) return;
+  h->pending.Reset(h->isolate, exception);
+  rt->attention.fetch_or(kAttentionError);
+}
+
+void RecordMessage(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, const std::string &msg, bool type_error) {
+  v8::Local<v8::String> text = Str(h->isolate, msg);
+  RecordError(h, mode, context, type_error ? v8::Exception::TypeError(text) : v8::Exception::Error(text));
+}
+
+void RecordCaught(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, v8::TryCatch &tc) {
+  if (tc.HasTerminated()) {
+    h->terminated = true;
+    if (mode == Mode::InCall) h->rt->attention.fetch_or(kAttentionError);
+    return;
+  }
+  if (tc.HasCaught()) RecordError(h, mode, context, tc.Exception());
+}
+
+const uint8_t *ArgAddress(const uint8_t *frame, uint32_t offset) {
+  if (offset >= CP_X64_STACK_OFFSET) return Load<const uint8_t *>(frame + CP_X64_CB_STACK_ARGS) + (offset - CP_X64_STACK_OFFSET);
+  return frame + offset;
+}
+
+// Integers come back widened to 64 bits as the C caller may expect of narrow results.
+uint64_t Widen(Kind kind, uint64_t bits) {
+  switch (kind) {
+    case Kind::I8: return (uint64_t)(int64_t)(int8_t)bits;
+    case Kind::I16:
+    case Kind::I16_SWAP: return (uint64_t)(int64_t)(int16_t)bits;
+    case Kind::I32:
+    case Kind::I32_SWAP: return (uint64_t)(int64_t)(int32_t)bits;
+    default: return bits;
+  }
+}
+
+// The common scalars are converted here; the rest (strings, aggregates, byte-swapped
+// integers) go through the marshaller.
+inline bool DecodeScalar(v8::Isolate *isolate, Kind kind, const uint8_t *src, v8::Local<v8::Value> *out) {
+  switch (kind) {
+    case Kind::BOOL: *out = v8::Boolean::New(isolate, Load<uint8_t>(src) != 0); return true;
+    case Kind::I8: *out = v8::Integer::New(isolate, Load<int8_t>(src)); return true;
+    case Kind::U8: *out = v8::Integer::New(isolate, Load<uint8_t>(src)); return true;
+    case Kind::I16: *out = v8::Integer::New(isolate, Load<int16_t>(src)); return true;
+    case Kind::U16: *out = v8::Integer::New(isolate, Load<uint16_t>(src)); return true;
+    case Kind::I32: *out = v8::Integer::New(isolate, Load<int32_t>(src)); return true;
+    case Kind::U32: *out = v8::Integer::NewFromUnsigned(isolate, Load<uint32_t>(src)); return true;
+    case Kind::I64: *out = MakeI64(isolate, Load<int64_t>(src)); return true;
+    case Kind::U64: *out = MakeU64(isolate, Load<uint64_t>(src)); return true;
+    case Kind::F32: *out = v8::Number::New(isolate, Load<float>(src)); return true;
+    case Kind::F64: *out = v8::Number::New(isolate, Load<double>(src)); return true;
+    case Kind::PTR:
+    case Kind::PROTO: {
+      uint64_t p = Load<uint64_t>(src);
+      *out = p ? v8::Local<v8::Value>(v8::BigInt::NewFromUnsigned(isolate, p)) : v8::Local<v8::Value>(v8::Null(isolate));
+      return true;
+    }
+    default: return false;
+  }
+}
+
+// Small integers, plain numbers and booleans for the matching result types; false sends the
+// value to the marshaller (conversions, errors).
+inline bool EncodeScalar(Kind kind, v8::Local<v8::Value> value, uint64_t *bits) {
+  if (value->IsInt32()) {
+    int32_t v = value.As<v8::Int32>()->Value();
+    switch (kind) {
+      case Kind::I8: *bits = (uint64_t)(int64_t)(int8_t)v; return true;
+      case Kind::U8: *bits = (uint8_t)v; return true;
+      case Kind::I16: *bits = (uint64_t)(int64_t)(int16_t)v; return true;
+      case Kind::U16: *bits = (uint16_t)v; return true;
+      case Kind::I32:
+      case Kind::I64:
+      case Kind::U64: *bits = (uint64_t)(int64_t)v; return true;
+      case Kind::U32: *bits = (uint32_t)v; return true;
+      default: break;
+    }
+  }
+  if (kind == Kind::F64 && value->IsNumber()) {
+    double d = value.As<v8::Number>()->Value();
+    memcpy(bits, &d, 8);
+    return true;
+  }
+  if (kind == Kind::F32 && value->IsNumber()) {
+    float f = (float)value.As<v8::Number>()->Value();
+    *bits = 0;
+    memcpy(bits, &f, 4);
+    return true;
+  }
+  if (kind == Kind::BOOL && value->IsBoolean()) {
+    *bits = value->IsTrue() ? 1 : 0;
+    return true;
+  }
+  return false;
+}
+
+bool EncodeResult(const CallbackProto *proto, Marshal &m, v8::Local<v8::Value> value, uint8_t *frame) {
+  const CbOp &op = proto->ret;
+  uint8_t *ret = frame + CP_X64_CB_RET;
+  switch (op.op) {
+    case OP_CB_RET: {
+      uint64_t bits = 0;
+      if (!m.Encode(op.type, value, reinterpret_cast<uint8_t *>(&bits))) return false;
+      Store<uint64_t>(ret + op.src0, Widen(op.type->kind, bits));
+      return true;
+    }
+    case OP_CB_RET_AGG: {
+      alignas(16) uint8_t bytes[16] = {};
+      if (!m.Encode(op.type, value, bytes)) return false;
+      Store<uint64_t>(ret + 8 * (op.src0 & 0xF), Load<uint64_t>(bytes));
+      if (op.type->size > 8) Store<uint64_t>(ret + 8 * ((op.src0 >> 4) & 0xF), Load<uint64_t>(bytes + 8));
+      return true;
+    }
+    case OP_CB_RET_AGG_MEM: {
+      uint8_t *dst = Load<uint8_t *>(frame + CP_X64_GPR_OFFSET);
+      Store<uint8_t *>(ret + CP_X64_RET_RAX, dst);
+      if (!dst) return true;
+      return m.Encode(op.type, value, dst);
+    }
+  }
+  return true;
+}
+
+__attribute__((noinline)) v8::Local<v8::Value> DecodeSlow(CallbackHost *h, v8::Local<v8::Context> context, const CbOp &op,
+                                                          const uint8_t *frame) {
+  Marshal m{h->isolate, context, h->rt, Lifetime::Call, {}};
+  if (op.op == OP_CB_ARG) return m.Decode(op.type, ArgAddress(frame, op.src0));
+  alignas(16) uint8_t bytes[16];
+  memcpy(bytes, frame + op.src0, 8);
+  memcpy(bytes + 8, frame + op.src1, 8);
+  return m.Decode(op.type, bytes);
+}
+
+// Returns false after recording the error.
+__attribute__((noinline)) bool EncodeSlow(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Value> value,
+                                          uint8_t *frame, v8::Local<v8::Context> context, Mode mode, v8::TryCatch &tc) {
+  Marshal m{h->isolate, context, h->rt, Lifetime::Call, {}};
+  if (EncodeResult(proto, m, value, frame)) return true;
+  ZeroResult(frame, proto);
+  if (tc.HasCaught() || m.error.pending_js) {
+    RecordCaught(h, mode, context, tc);
+    return false;
+  }
+  std::string msg = "Callback '" + proto->name + "' returned an invalid value" +
+                    (m.error.path.empty() ? "" : " at " + m.error.path) + ": expected " + m.error.expected +
+                    ", received " + m.error.received;
+  RecordMessage(h, mode, context, msg, true);
+  return false;
+}
+
+// Converts the frame to JS arguments, calls `fn` and converts its result into the frame.
+void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn, uint8_t *frame,
+                 v8::Local<v8::Context> context, Mode mode) {
+  v8::Isolate *isolate = h->isolate;
+  ZeroResult(frame, proto);
+  // Left uninitialised: every argument is written before the call.
+  alignas(v8::Local<v8::Value>) unsigned char storage[kMaxCallbackArgs * sizeof(v8::Local<v8::Value>)];
+  auto *argv = reinterpret_cast<v8::Local<v8::Value> *>(storage);
+  v8::TryCatch tc(isolate);
+  for (const CbOp &op : proto->args) {
+    v8::Local<v8::Value> value;
+    if (op.op != OP_CB_ARG || !DecodeScalar(isolate, op.type->kind, ArgAddress(frame, op.src0), &value)) {
+      value = DecodeSlow(h, context, op, frame);
+      if (value.IsEmpty()) return RecordCaught(h, mode, context, tc);
+    }
+    new (&argv[op.arg]) v8::Local<v8::Value>(value);
+  }
+  v8::Local<v8::Value> result;
+  if (!fn->Call(context, v8::Undefined(isolate), (int)proto->nargs, argv).ToLocal(&result))
+    return RecordCaught(h, mode, context, tc);
+  const CbOp &ret = proto->ret;
+  if (ret.op == OP_CB_RET) {
+    uint64_t bits;
+    if (ret.type->kind == Kind::VOID) return;
+    if (EncodeScalar(ret.type->kind, result, &bits)) {
+      Store<uint64_t>(frame + CP_X64_CB_RET + ret.src0, bits);
+      return;
+    }
+  }
+  EncodeSlow(h, proto, result, frame, context, mode, tc);
+}
+
+v8::Local<v8::Context> ContextOf(CallbackHost *h) {
+  v8::Local<v8::Context> context = h->isolate->GetCurrentContext();
+  return context.IsEmpty() ? h->context.Get(h->isolate) : context;
+}
+
+// Runs every queued call from other threads. The JS thread counts as outside foreign code
+// meanwhile, so a nested blocking call can be interrupted again.
+void ServiceQueue(CallbackHost *h, Mode mode) {
+  Runtime *rt = h->rt;
+  Global &g = G();
+  uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
+  rt->in_native.store(0, std::memory_order_relaxed);
+  for (;;) {
+    Request *r;
+    {
+      std::lock_guard<std::mutex> lock(h->queue_mutex);
+      r = h->head;
+      if (!r) {
+        rt->attention.fetch_and(~kAttentionQueued);
+        break;
+      }
+      h->head = r->next;
+      if (!h->head) h->tail = nullptr;
+    }
+    {
+      v8::HandleScope scope(h->isolate);
+      v8::Local<v8::Context> context = ContextOf(h);
+      v8::Context::Scope context_scope(context);
+      Slot &s = g.slots[r->index];
+      if (s.host.load(std::memory_order_acquire) == h && s.generation == r->generation) {
+        if (rt->attention.load(std::memory_order_relaxed) & kAttentionError)
+          ZeroResult(r->frame, s.proto);
+        else
+          RunCallback(h, s.proto, s.fn.Get(h->isolate), r->frame, context, mode);
+      } else {
+        ZeroResult(r->frame, s.sret, 0);
+        RecordMessage(h, mode, context,
+                      "A callback was called from another thread after it was released (a transient callback "
+                      "outlived its native call, or a registered one was unregistered); it returned 0",
+                      false);
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(r->m);
+      r->done = true;
+      r->cv.notify_one();
+    }
+  }
+  rt->in_native.store(in_native, std::memory_order_relaxed);
+}
+
+// --- Waking a JS thread blocked inside a native call ---------------------------------------
+
+// System calls that a signal handler with SA_RESTART interrupts transparently: the kernel
+// restarts them after the handler. Timed futex waits are left alone (they would return EINTR).
+bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
+  switch (nr) {
+    case SYS_futex: {
+      uint64_t cmd = futex_op & 127;
+      return (cmd == 0 /* FUTEX_WAIT */ || cmd == 9 /* FUTEX_WAIT_BITSET */) && futex_timeout == 0;
+    }
+    case SYS_read:
+    case SYS_readv:
+    case SYS_pread64:
+    case SYS_recvfrom:
+    case SYS_recvmsg:
+    case SYS_wait4:
+    case SYS_waitid:
+    case SYS_accept:
+    case SYS_accept4:
+    case SYS_flock:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether thread `tid` of this process is blocked in such a system call right now.
+bool BlockedInRestartableWait(pid_t tid) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = 0;
+  if (buf[0] < '0' || buf[0] > '9') return false;  // "running", or "-1" outside a system call
+  char *p = buf;
+  uint64_t fields[7] = {};
+  for (int i = 0; i < 7 && *p; i++) {
+    fields[i] = strtoull(p, &p, 0);
+    while (*p == ' ') p++;
+  }
+  return RestartableSyscall((long)fields[0], fields[2], fields[4]);
+}
+
+void Nudge(CallbackHost *h) {
+  Global &g = G();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  if (!g.signal || !HostAlive(h)) return;
+  if (!h->rt->in_native.load(std::memory_order_relaxed)) return;
+  if (!(h->rt->attention.load(std::memory_order_relaxed) & kAttentionQueued)) return;
+  if (BlockedInRestartableWait(h->js_tid)) pthread_kill(h->js_thread, g.signal);
+}
+
+void OnSignal(int, siginfo_t *, void *context) {
+  int saved_errno = errno;
+  CallbackHost *h = t_host;
+  auto *uc = static_cast<ucontext_t *>(context);
+  if (h && h->rt->in_native.load(std::memory_order_relaxed) &&
+      (h->rt->attention.load(std::memory_order_relaxed) & kAttentionQueued)) {
+    const greg_t *r = uc->uc_mcontext.gregs;
+    const uint8_t *pc = reinterpret_cast<const uint8_t *>(r[REG_RIP]);
+    // After a restartable interruption the kernel has rewound to the syscall instruction and
+    // put the call number back in rax; the arguments are still in their registers.
+    if (pc[0] == 0x0f && pc[1] == 0x05 && RestartableSyscall((long)r[REG_RAX], (uint64_t)r[REG_RSI], (uint64_t)r[REG_R10])) {
+      v8::RegisterState state;
+      state.pc = reinterpret_cast<void *>(r[REG_RIP]);
+      state.sp = reinterpret_cast<void *>(r[REG_RSP]);
+      state.fp = reinterpret_cast<void *>(r[REG_RBP]);
+      v8::SampleInfo info;
+      void *frames[1];
+      h->isolate->GetStackSample(state, frames, 0, &info);
+      if (info.vm_state == v8::EXTERNAL) ServiceQueue(h, Mode::InCall);
+    }
+  }
+  errno = saved_errno;
+}
+
+// The highest real-time signal nobody else handles.
+int InstallSignal() {
+  for (int sig = SIGRTMAX; sig >= SIGRTMIN + 2; sig--) {
+    struct sigaction old;
+    if (sigaction(sig, nullptr, &old) != 0) continue;
+    if (old.sa_handler != SIG_DFL || (old.sa_flags & SA_SIGINFO)) continue;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = OnSignal;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(sig, &sa, nullptr) == 0) return sig;
+  }
+  return 0;
+}
+
+// Queues a call for the JS thread of the slot and waits for it.
+void CallFromThread(uint32_t index, uint8_t *frame) {
+  Global &g = G();
+  Request req;
+  req.index = index;
+  req.frame = frame;
+  CallbackHost *h;
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    Slot &s = g.slots[index];
+    h = s.host.load(std::memory_order_acquire);
+    if (!h) {
+      ZeroResult(frame, s.sret, 0);
+      if (!g.warned_late) {
+        g.warned_late = true;
+        fprintf(stderr, "callplan: a callback was called from another thread after it was released; it returned 0\n");
+      }
+      return;
+    }
+    req.generation = s.generation;
+    {
+      std::lock_guard<std::mutex> qlock(h->queue_mutex);
+      if (h->tail)
+        h->tail->next = &req;
+      else
+        h->head = &req;
+      h->tail = &req;
+      h->rt->attention.fetch_or(kAttentionQueued);
+    }
+    uv_async_send(h->async);
+  }
+  auto delay = std::chrono::microseconds(50);
+  std::unique_lock<std::mutex> lock(req.m);
+  while (!req.done) {
+    lock.unlock();
+    Nudge(h);
+    lock.lock();
+    if (req.done) break;
+    req.cv.wait_for(lock, delay);
+    if (delay < std::chrono::microseconds(4000)) delay *= 2;
+  }
+}
+
+}  // namespace
+
+}  // namespace callplan
+
+using namespace callplan;
+
+// Called by cp_callback_entry_x64_sysv with the index of the trampoline that was entered.
+extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
+  int saved_errno = errno;
+  Global &g = G();
+  if (index < kSlots) {
+    Slot &s = g.slots[index];
+    CallbackHost *h = s.host.load(std::memory_order_acquire);
+    if (h && pthread_equal(h->js_thread, pthread_self())) {
+      Runtime *rt = h->rt;
+      const CallbackProto *proto = s.proto;
+      if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
+        ZeroResult(frame, proto);
+      } else {
+        uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
+        rt->in_native.store(0, std::memory_order_relaxed);
+        v8::Isolate *isolate = h->isolate;
+        v8::HandleScope scope(isolate);
+        v8::Local<v8::Context> context = ContextOf(h);
+        RunCallback(h, proto, s.fn.Get(isolate), frame, context, Mode::InCall);
+        rt->in_native.store(in_native, std::memory_order_relaxed);
+      }
+      errno = saved_errno;
+      return;
+    }
+    if (h || !t_host) {
+      CallFromThread(index, frame);
+      errno = saved_errno;
+      return;
+    }
+  }
+  // A released slot called on a JS thread: typically a transient callback kept by C and called
+  // during a later native call. That call throws.
+  CallbackHost *h = t_host;
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    ZeroResult(frame, index < kSlots && g.slots[index].sret, 0);
+  }
+  if (h) {
+    v8::HandleScope scope(h->isolate);
+    RecordMessage(h, Mode::InCall, ContextOf(h),
+                  "A callback was called after it was released: a transient callback is valid only during the "
+                  "native call it was passed to (use koffi.register() for callbacks that C keeps), or a "
+                  "registered one was unregistered; C received 0",
+                  false);
+  }
+  errno = saved_errno;
+}
+
+namespace callplan {
+
+void *AcquireTransient(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn) {
+  CallbackHost *h = rt->callbacks;
+  int64_t index;
+  {
+    std::lock_guard<std::mutex> lock(G().mutex);
+    index = TakeSlot(h, h->protos[proto], fn.As<v8::Function>(), false);
+  }
+  if (index < 0) {
+    h->isolate->ThrowException(v8::Exception::Error(
+        Str(h->isolate, plan->name + "(): argument " + std::to_string(arg + 1) + ": no free callback trampoline, all " +
+                            std::to_string(kSlots) + " are in use (unregister callbacks that are no longer needed)")));
+    return nullptr;
+  }
+  rt->transients.push_back((uint32_t)index);
+  return TrampolineAddress((uint32_t)index);
+}
+
+void ReleaseTransients(Runtime *rt, size_t mark) {
+  {
+    std::lock_guard<std::mutex> lock(G().mutex);
+    for (size_t i = mark; i < rt->transients.size(); i++) PutSlot(rt->transients[i]);
+  }
+  rt->transients.resize(mark);
+}
+
+bool HandleAttention(Runtime *rt, v8::Isolate *isolate) {
+  CallbackHost *h = rt->callbacks;
+  if (rt->attention.load(std::memory_order_relaxed) & kAttentionQueued) ServiceQueue(h, Mode::InCall);
+  if (!(rt->attention.load(std::memory_order_relaxed) & kAttentionError)) return true;
+  rt->attention.fetch_and(~kAttentionError);
+  if (h->terminated) {
+    h->terminated = false;
+    h->pending.Reset();
+    isolate->TerminateExecution();
+    return false;
+  }
+  v8::Local<v8::Value> exception = h->pending.Get(isolate);
+  h->pending.Reset();
+  isolate->ThrowException(exception);
+  return false;
+}
+
+bool IsCallbackProto(Runtime *rt, uint32_t id) {
+  return rt->callbacks && id < rt->callbacks->protos.size();
+}
+
+void ThrowCallbackArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, v8::Local<v8::Value> value) {
+  std::string type = index < plan->arg_types.size() ? plan->arg_types[index] : "a callback";
+  isolate->ThrowException(v8::Exception::TypeError(
+      Str(isolate, plan->name + "(): argument " + std::to_string(index + 1) + " expects " + type +
+                       " (a function, a registered callback pointer or null), received " + DescribeValue(isolate, value))));
+}
+
+namespace {
+
+bool IsRegisterOffset(uint32_t offset) {
+  return offset % 8 == 0 && offset + 8 <= CP_X64_STACK_BYTES_OFFSET;
+}
+
+// Callback plans come from the TypeScript compiler; a malformed one is refused here.
+CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t count) {
+  if (count < 4 || words[0] != kPlanMagic) return nullptr;
+  uint32_t nargs = words[1];
+  uint32_t n = words[3];
+  if (nargs > kMaxCallbackArgs || count != 4 + (size_t)n * 4 || n < 2) return nullptr;
+  auto *proto = new CallbackProto();
+  proto->nargs = nargs;
+  std::vector<bool> seen(nargs, false);
+  bool has_ret = false;
+  bool ok = true;
+  for (uint32_t i = 0; i < n && ok; i++) {
+    const uint32_t *w = words + 4 + i * 4;
+    CbOp op;
+    op.op = w[0];
+    op.arg = w[2];
+    op.type = GetTypeDesc(rt, w[3]);
+    if (op.op == OP_END) {
+      ok = i == n - 1;
+      continue;
+    }
+    if (!op.type) {
+      ok = false;
+      continue;
+    }
+    switch (op.op) {
+      case OP_CB_ARG:
+        op.src0 = w[1];
+        ok = op.arg < nargs && !seen[op.arg] && op.type->size &&
+             (op.src0 >= CP_X64_STACK_OFFSET ? op.src0 - CP_X64_STACK_OFFSET + op.type->size <= kMaxStackArgBytes
+                                            : op.type->size <= 8 && IsRegisterOffset(op.src0));
+        if (ok) seen[op.arg] = true;
+        proto->args.push_back(op);
+        break;
+      case OP_CB_ARG_AGG:
+        op.src0 = w[1] & 0xFFFF;
+        op.src1 = w[1] >> 16;
+        ok = op.arg < nargs && !seen[op.arg] && op.type->size <= 16 && IsRegisterOffset(op.src0) &&
+             IsRegisterOffset(op.src1);
+        if (ok) seen[op.arg] = true;
+        proto->args.push_back(op);
+        break;
+      case OP_CB_RET:
+        op.src0 = w[1];
+        ok = !has_ret && (op.src0 == CP_X64_RET_RAX || op.src0 == CP_X64_RET_XMM0) && op.type->size <= 8;
+        has_ret = true;
+        proto->ret = op;
+        break;
+      case OP_CB_RET_AGG:
+        op.src0 = w[1];
+        ok = !has_ret && op.type->size <= 16 && (op.src0 & 0xF) < 4 && ((op.src0 >> 4) & 0xF) < 4;
+        has_ret = true;
+        proto->ret = op;
+        break;
+      case OP_CB_RET_AGG_MEM:
+        ok = !has_ret;
+        has_ret = true;
+        proto->ret = op;
+        break;
+      default:
+        ok = false;
+    }
+  }
+  for (bool s : seen) ok = ok && s;
+  if (!ok || !has_ret) {
+    delete proto;
+    return nullptr;
+  }
+  return proto;
+}
+
+CallbackHost *HostOf(const Napi::CallbackInfo &info) { return GetRuntime(info.Env())->callbacks; }
+
+// defineCallback(words: Uint32Array, name) -> prototype id
+Napi::Value DefineCallback(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  CallbackHost *h = HostOf(info);
+  auto words = info[0].As<Napi::Uint32Array>();
+  CallbackProto *proto = DecodeCallbackPlan(h->rt, words.Data(), words.ElementLength());
+  if (!proto) {
+    Napi::Error::New(env, "Internal error: malformed callback plan").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  proto->name = info[1].As<Napi::String>().Utf8Value();
+  h->protos.push_back(proto);
+  return Napi::Number::New(env, (double)(h->protos.size() - 1));
+}
+
+std::string Hex(uint64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+  return buf;
+}
+
+// register(fn, protoId) -> BigInt address, valid until unregister().
+Napi::Value Register(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  CallbackHost *h = HostOf(info);
+  uint32_t id = info[1].As<Napi::Number>().Uint32Value();
+  if (id >= h->protos.size() || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "Internal error: invalid callback registration").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t index;
+  uint32_t registered;
+  {
+    std::lock_guard<std::mutex> lock(G().mutex);
+    index = TakeSlot(h, h->protos[id], ToLocal(info[0]).As<v8::Function>(), true);
+    if (index >= 0) h->registered++;
+    registered = h->registered;
+  }
+  if (index < 0) {
+    Napi::Error::New(env, "register(): too many callbacks, all " + std::to_string(kSlots) + " trampolines are in use (" +
+                              std::to_string(registered) + " registered callbacks); unregister the ones no longer needed")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::BigInt::New(env, (uint64_t)(uintptr_t)TrampolineAddress((uint32_t)index));
+}
+
+Napi::Value Unregister(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  CallbackHost *h = HostOf(info);
+  bool lossless;
+  uint64_t address = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  int64_t index = TrampolineIndex(address);
+  bool ok = false;
+  {
+    std::lock_guard<std::mutex> lock(G().mutex);
+    if (index >= 0) {
+      Slot &s = G().slots[index];
+      if (s.host.load(std::memory_order_relaxed) == h && s.registered) {
+        PutSlot((uint32_t)index);
+        h->registered--;
+        ok = true;
+      }
+    }
+  }
+  if (!ok)
+    Napi::Error::New(env, "unregister(): " + Hex(address) +
+                              " is not a registered callback (it was never registered, or it was already unregistered)")
+        .ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value CallbackStats(const Napi::CallbackInfo &info) {
+  CallbackHost *h = HostOf(info);
+  Napi::Object out = Napi::Object::New(info.Env());
+  uint32_t free_count;
+  {
+    std::lock_guard<std::mutex> lock(G().mutex);
+    free_count = G().free_count;
+  }
+  out.Set("registered", (double)h->registered);
+  out.Set("transient", (double)h->rt->transients.size());
+  out.Set("capacity", (double)kSlots);
+  out.Set("free", (double)free_count);
+  out.Set("signal", (double)G().signal);
+  out.Set("table", Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)cp_trampolines_x64_sysv));
+  return out;
+}
+
+Napi::Value NodeEnv(const Napi::CallbackInfo &info) {
+  return Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)static_cast<napi_env>(info.Env()));
+}
+
+void OnAsync(uv_async_t *handle) {
+  auto *h = static_cast<CallbackHost *>(handle->data);
+  if (!(h->rt->attention.load(std::memory_order_relaxed) & kAttentionQueued)) return;
+  Runtime *rt = h->rt;
+  if (!rt->EnsureArena()) return;
+  // Results of the previous batch are dropped unless something else moved the arena since.
+  if (h->idle_top && rt->arena.top == h->idle_top) {
+    rt->arena.top = h->idle_base;
+    for (size_t i = h->idle_overflow; i < rt->overflow.size(); i++) free(rt->overflow[i]);
+    if (rt->overflow.size() > h->idle_overflow) rt->overflow.resize(h->idle_overflow);
+  }
+  h->idle_base = rt->arena.top;
+  h->idle_overflow = rt->overflow.size();
+  napi_env env = h->env;
+  napi_handle_scope hscope;
+  if (napi_open_handle_scope(env, &hscope) != napi_ok) return;
+  napi_value resource;
+  napi_callback_scope cscope = nullptr;
+  if (napi_get_reference_value(env, h->resource, &resource) == napi_ok)
+    napi_open_callback_scope(env, resource, h->async_context, &cscope);
+  {
+    v8::HandleScope scope(h->isolate);
+    v8::Context::Scope context_scope(h->context.Get(h->isolate));
+    ServiceQueue(h, Mode::Idle);
+  }
+  h->idle_top = rt->arena.top;
+  if (cscope) napi_close_callback_scope(env, cscope);
+  napi_close_handle_scope(env, hscope);
+}
+
+// Environment teardown: release its slots and answer the calls still waiting with zeros.
+void Teardown(void *data) {
+  auto *h = static_cast<CallbackHost *>(data);
+  Global &g = G();
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    for (size_t i = 0; i < g.hosts.size(); i++) {
+      if (g.hosts[i] == h) {
+        g.hosts.erase(g.hosts.begin() + (long)i);
+        break;
+      }
+    }
+    for (uint32_t i = 0; i < kSlots; i++)
+      if (g.slots[i].host.load(std::memory_order_relaxed) == h) PutSlot(i);
+    std::lock_guard<std::mutex> qlock(h->queue_mutex);
+    for (Request *r = h->head; r;) {
+      Request *next = r->next;
+      ZeroResult(r->frame, g.slots[r->index].sret, 0);
+      std::lock_guard<std::mutex> rlock(r->m);
+      r->done = true;
+      r->cv.notify_one();
+      r = next;
+    }
+    h->head = h->tail = nullptr;
+  }
+  if (t_host == h) t_host = nullptr;
+  h->rt->callbacks = nullptr;
+  h->rt->transients.clear();
+  h->pending.Reset();
+  h->context.Reset();
+  for (CallbackProto *p : h->protos) delete p;
+  h->protos.clear();
+  if (h->async_context) napi_async_destroy(h->env, h->async_context);
+  if (h->resource) napi_delete_reference(h->env, h->resource);
+  uv_close(reinterpret_cast<uv_handle_t *>(h->async), [](uv_handle_t *handle) {
+    auto *host = static_cast<CallbackHost *>(handle->data);
+    delete reinterpret_cast<uv_async_t *>(handle);
+    delete host;
+  });
+}
+
+}  // namespace
+
+void InitCallbacks(napi_env env, napi_value exports, Runtime *rt) {
+  auto *h = new CallbackHost();
+  h->rt = rt;
+  h->env = env;
+  h->isolate = v8::Isolate::GetCurrent();
+  h->context.Reset(h->isolate, h->isolate->GetCurrentContext());
+  h->js_thread = pthread_self();
+  h->js_tid = (pid_t)syscall(SYS_gettid);
+  uv_loop_t *loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  h->async = new uv_async_t();
+  h->async->data = h;
+  uv_async_init(loop, h->async, OnAsync);
+  uv_unref(reinterpret_cast<uv_handle_t *>(h->async));
+  napi_value resource, name;
+  napi_create_object(env, &resource);
+  napi_create_reference(env, resource, 1, &h->resource);
+  napi_create_string_utf8(env, "callplan:callback", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, resource, name, &h->async_context);
+  rt->callbacks = h;
+  t_host = h;
+  {
+    Global &g = G();
+    std::lock_guard<std::mutex> lock(g.mutex);
+    g.hosts.push_back(h);
+    if (!g.signal) g.signal = InstallSignal();
+    if (g.signal) {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, g.signal);
+      pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    }
+  }
+  napi_add_env_cleanup_hook(env, Teardown, h);
+
+  Napi::Env e(env);
+  Napi::Object o(env, exports);
+  o.Set("defineCallback", Napi::Function::New(e, DefineCallback, "defineCallback"));
+  o.Set("register", Napi::Function::New(e, Register, "register"));
+  o.Set("unregister", Napi::Function::New(e, Unregister, "unregister"));
+  o.Set("callbackStats", Napi::Function::New(e, CallbackStats, "callbackStats"));
+  o.Set("nodeEnv", Napi::Function::New(e, NodeEnv, "nodeEnv"));
+  InitPoll(env, exports);
+}
+
+}  // namespace callplan

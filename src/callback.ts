@@ -1,0 +1,299 @@
+// Callbacks: prototype types (koffi.proto, koffi.callback), callback plans, registered callbacks,
+// and the Node integration (koffi.node.env, koffi.node.poll).
+//
+// A callback plan is a call plan run the other way: for each parameter, where the C caller left
+// it (register or stack slot, in the offsets of the call frame) and its type; then where the
+// result goes. The native dispatcher (native/interp/callback.cc) runs it for every call that
+// enters a trampoline.
+import { native } from './native.js';
+import { parseSignature, warnOnce, declareAt, type Signature } from './library.js';
+import type { LibraryHandle } from './native.js';
+import { makeType, registerType, resolveType, describe, type TypeObject } from './types.js';
+import { place, frameOffset, type RegLocation } from './abi/x64_sysv.js';
+import { describeType } from './describe.js';
+import { Op, type OpName } from './gen/opcodes.js';
+
+interface CallbackAddon {
+  defineCallback(words: Uint32Array, name: string): number;
+  register(fn: Function, proto: number): bigint;
+  unregister(ptr: bigint): void;
+  callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint };
+  nodeEnv(): bigint;
+  pollOpen(fd: number): PollToken;
+  pollStart(handle: PollToken, events: number, fn: Function, owner: object): void;
+  pollStop(handle: PollToken): void;
+  pollClose(handle: PollToken): void;
+  pollRef(handle: PollToken, ref: boolean): void;
+}
+
+interface PollToken { readonly __brand: 'PollToken' }
+
+const addon = native as unknown as CallbackAddon;
+
+const DIRECTION_NAMES = { in: 'Input', out: 'Output', inout: 'Inout' } as const;
+
+export interface ProtoInfo {
+  name: string;
+  arguments: Array<{ type: TypeObject; direction: string }>;
+  result: TypeObject;
+}
+
+/** The signature behind each prototype's public `proto` object. */
+const signatures = new WeakMap<object, Signature>();
+const protoIds = new WeakMap<object, number>();
+let anonymousCount = 0;
+
+const ANONYMOUS = '__callplan_anonymous';
+
+function parseProto(args: unknown[]): { sig: Signature; anonymous: boolean } {
+  // Anonymous prototypes: 'int (int a)', or null / '' as the name.
+  if (args.length === 1 && typeof args[0] === 'string') {
+    try {
+      return { sig: parseSignature(args, 'proto()'), anonymous: false };
+    } catch (err) {
+      const text = args[0];
+      const open = text.indexOf('(');
+      if (open < 0) throw err;
+      try {
+        return { sig: parseSignature([`${text.slice(0, open)} ${ANONYMOUS}${text.slice(open)}`], 'proto()'), anonymous: true };
+      } catch {
+        throw err;
+      }
+    }
+  }
+  if (args.length === 3 || args.length === 4) {
+    const at = args.length - 3;
+    if (args[at] === null || args[at] === undefined || args[at] === '') {
+      const named = args.slice();
+      named[at] = ANONYMOUS;
+      return { sig: parseSignature(named, 'proto()'), anonymous: true };
+    }
+  }
+  return { sig: parseSignature(args, 'proto()'), anonymous: false };
+}
+
+function checkCallbackType(t: TypeObject, what: string, proto: string): void {
+  if (t.primitive === 'Prototype')
+    throw new TypeError(`proto(): ${what} of '${proto}' has prototype type '${t.name}'; use a pointer to it ('${t.name} *')`);
+}
+
+/** koffi.proto(prototype), proto(name, result, params), proto(convention, name, result, params). */
+export function proto(...args: unknown[]): TypeObject {
+  const { sig, anonymous } = parseProto(args);
+  const name = anonymous ? `<anonymous_${anonymousCount++}>` : sig.name;
+  sig.params.forEach((t, i) => checkCallbackType(t, `parameter ${i + 1}`, name));
+  checkCallbackType(sig.result, 'the result', name);
+  const info: ProtoInfo = {
+    name,
+    arguments: sig.params.map((type, i) => ({ type, direction: DIRECTION_NAMES[sig.directions[i]] })),
+    result: sig.result,
+  };
+  const t = makeType(name, 'Prototype', 8, 8, { proto: info });
+  if (!anonymous) registerType(name, t);
+  signatures.set(info, { ...sig, name });
+  return t;
+}
+
+export const callback = proto;
+
+type Inst = [OpName, number, number, number];
+
+const RESULT_SOURCE = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
+const RET_RAX = 0;
+const RET_XMM0 = 16;
+
+/** The callback plan of a signature: frame -> JS arguments, JS result -> return registers. */
+export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject): { words: Uint32Array; listing: string[] } {
+  const placement = place(params, result);
+  const insts: Inst[] = [];
+  params.forEach((t, i) => {
+    const loc = placement.args[i];
+    if (loc.kind === 'regs') {
+      const offsets = loc.eightbytes.map((r: RegLocation) => frameOffset(r));
+      insts.push(['CB_ARG_AGG', offsets[0] | ((offsets[1] ?? offsets[0]) << 16), i, describeType(t)]);
+    } else {
+      insts.push(['CB_ARG', frameOffset(loc), i, describeType(t)]);
+    }
+  });
+  const r = placement.result;
+  switch (r.kind) {
+    case 'void': insts.push(['CB_RET', RET_RAX, 0, describeType(result)]); break;
+    case 'rax': insts.push(['CB_RET', RET_RAX, 0, describeType(result)]); break;
+    case 'xmm0': insts.push(['CB_RET', RET_XMM0, 0, describeType(result)]); break;
+    case 'regs': {
+      const code = RESULT_SOURCE[r.sources[0]] | ((r.sources[1] ? RESULT_SOURCE[r.sources[1]] : 0) << 4);
+      insts.push(['CB_RET_AGG', code, 0, describeType(result)]);
+      break;
+    }
+    case 'memory': insts.push(['CB_RET_AGG_MEM', 0, 0, describeType(result)]); break;
+  }
+  insts.push(['END', 0, 0, 0]);
+  const words = new Uint32Array(4 + insts.length * 4);
+  words[0] = native.layout.magic;
+  words[1] = params.length;
+  words[2] = 0;
+  words[3] = insts.length;
+  insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
+  return { words, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
+}
+
+/** The native prototype id of a callback type ('CB *'), installing its plan on first use. */
+export function callbackProtoId(t: TypeObject): number {
+  const info = t.proto as object | undefined;
+  const sig = info && signatures.get(info);
+  if (!info || !sig) throw new TypeError(`'${t.name}' is not a callback type: declare one with koffi.proto() and use a pointer to it`);
+  let id = protoIds.get(info);
+  if (id === undefined) {
+    id = addon.defineCallback(compileCallbackPlan(sig.params, sig.result).words, sig.name);
+    protoIds.set(info, id);
+  }
+  return id;
+}
+
+function callbackType(spec: unknown, fn: string): TypeObject {
+  const t = resolveType(spec);
+  if (t.primitive === 'Callback') return t;
+  if (t.primitive === 'Prototype')
+    throw new TypeError(`${fn}(): expected a callback pointer type, received prototype '${t.name}'; use '${t.name} *' or koffi.pointer(${t.name})`);
+  throw new TypeError(`${fn}(): expected a callback pointer type such as 'MyCallback *', received '${t.name}'`);
+}
+
+/**
+ * koffi.register(fn, type) -> BigInt function pointer, valid until koffi.unregister().
+ * The deprecated register(thisValue, fn, type) binds `this`.
+ */
+export function register(...args: unknown[]): bigint {
+  let fn: unknown;
+  let type: unknown;
+  if (args.length === 3 && typeof args[1] === 'function') {
+    warnOnce('register-this', 'koffi.register(thisValue, fn, type) is deprecated, use koffi.register(fn.bind(thisValue), type) instead');
+    fn = (args[1] as Function).bind(args[0]);
+    type = args[2];
+  } else if (args.length === 2) {
+    [fn, type] = args;
+  } else {
+    throw new TypeError(`register(): expected (function, type), received ${args.length} argument${args.length === 1 ? '' : 's'}`);
+  }
+  if (typeof fn !== 'function') throw new TypeError(`register(): expected a function, received ${describe(fn)}`);
+  return addon.register(fn, callbackProtoId(callbackType(type, 'register')));
+}
+
+export function unregister(ptr: unknown): void {
+  if (typeof ptr !== 'bigint') throw new TypeError(`unregister(): expected a pointer returned by register(), received ${describe(ptr)}`);
+  addon.unregister(ptr);
+}
+
+/** Trampoline use, for tests and koffi.stats(). */
+export function callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint } {
+  return addon.callbackStats();
+}
+
+// --- Function pointers ----------------------------------------------------------------------
+
+let processHandle: LibraryHandle | null = null;
+const pointerFunctions = new WeakMap<object, Map<bigint, Function>>();
+const POINTER_FUNCTIONS_PER_PROTO = 256;
+
+/**
+ * A JS function calling the C function at `ptr` with the prototype `spec` (a prototype or a
+ * pointer to one): koffi.call() and koffi.decode(ptr, Proto).
+ */
+export function functionAt(ptr: unknown, spec: unknown, what: string): Function {
+  const t = resolveType(spec);
+  const info = t.proto as object | undefined;
+  const sig = info && signatures.get(info);
+  if (!info || !sig) throw new TypeError(`${what}: expected a prototype type, received '${t.name}'`);
+  if (typeof ptr !== 'bigint') throw new TypeError(`${what}: expected a function pointer (BigInt), received ${describe(ptr)}`);
+  if (ptr === 0n) throw new Error(`${what}: cannot call a NULL function pointer`);
+  let cache = pointerFunctions.get(info);
+  if (!cache) pointerFunctions.set(info, (cache = new Map()));
+  let fn = cache.get(ptr);
+  if (!fn) {
+    processHandle ??= native.load(null, native.RTLD_NOW);
+    fn = declareAt(processHandle, ptr, sig);
+    if (cache.size >= POINTER_FUNCTIONS_PER_PROTO) cache.clear();
+    cache.set(ptr, fn);
+  }
+  return fn;
+}
+
+/** koffi.call(ptr, type, ...args) */
+export function call(ptr: unknown, type: unknown, ...args: unknown[]): unknown {
+  return functionAt(ptr, type, 'call()')(...args);
+}
+
+// --- Node integration ---------------------------------------------------------------------
+
+const UV_READABLE = 1;
+const UV_WRITABLE = 2;
+const UV_DISCONNECT = 4;
+const POLL_OPTIONS: Record<string, number> = { readable: UV_READABLE, writable: UV_WRITABLE, disconnect: UV_DISCONNECT };
+
+export interface PollOptions { readable?: boolean; writable?: boolean; disconnect?: boolean }
+export interface PollEvents { readable: boolean; writable: boolean; disconnect: boolean }
+export type PollCallback = (this: PollHandle, status: number, events: PollEvents) => void;
+
+function pollEvents(opts: unknown, fn: string): number {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new TypeError(`${fn}: expected an options object, received ${describe(opts)}`);
+  const unknown = Object.keys(opts).filter((k) => !(k in POLL_OPTIONS));
+  if (unknown.length)
+    throw new Error(`${fn}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; known: ${Object.keys(POLL_OPTIONS).join(', ')}`);
+  let events = 0;
+  for (const [key, value] of Object.entries(opts as Record<string, unknown>)) {
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${fn}: option '${key}' must be a boolean, received ${describe(value)}`);
+    if (value) events |= POLL_OPTIONS[key];
+  }
+  return events;
+}
+
+/** (opts, callback) or (callback): readable only when no options are given. */
+function pollArgs(args: unknown[], fn: string): { events: number; callback: PollCallback } {
+  const [a, b] = args;
+  if (typeof a === 'function' && b === undefined) return { events: UV_READABLE, callback: a as PollCallback };
+  if (typeof b !== 'function') throw new TypeError(`${fn}: expected a callback function, received ${describe(b === undefined ? a : b)}`);
+  return { events: pollEvents(a, fn), callback: b as PollCallback };
+}
+
+const CONSTRUCT = Symbol('callplan.poll');
+
+/** A file descriptor watched on the libuv loop; the callback gets (status, events). */
+export class PollHandle {
+  #handle: PollToken;
+
+  constructor(token?: unknown, fd?: number) {
+    if (token !== CONSTRUCT) throw new TypeError('Poll handles cannot be constructed manually, use koffi.node.poll()');
+    this.#handle = addon.pollOpen(fd as number);
+  }
+
+  start(...args: unknown[]): void {
+    const { events, callback } = pollArgs(args, 'PollHandle.start()');
+    addon.pollStart(this.#handle, events, callback, this);
+  }
+
+  stop(): void { addon.pollStop(this.#handle); }
+  close(): void { addon.pollClose(this.#handle); }
+  ref(): void { addon.pollRef(this.#handle, true); }
+  unref(): void { addon.pollRef(this.#handle, false); }
+  [Symbol.dispose](): void { this.close(); }
+}
+
+export function poll(fd: unknown, ...args: unknown[]): PollHandle {
+  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0)
+    throw new TypeError(`poll(): expected a file descriptor (a non-negative integer), received ${typeof fd === 'number' ? fd : describe(fd)}`);
+  pollArgs(args, 'poll()');
+  const handle = new PollHandle(CONSTRUCT, fd);
+  try {
+    handle.start(...args);
+  } catch (err) {
+    handle.close();
+    throw err;
+  }
+  return handle;
+}
+
+export const node = {
+  env: addon.nodeEnv(),
+  poll,
+  PollHandle,
+};
