@@ -1,14 +1,24 @@
 // Asynchronous calls: arguments are marshalled on the JS thread into a per-call arena, the
-// call itself runs on a libuv worker, and results, output parameters and disposal run back on
-// the JS thread. The plan is the synchronous one: this loop stops at CALL, and resumes after it.
+// call itself runs on one of callplan's worker threads, and results, output parameters and
+// disposal run back on the JS thread. The plan is the synchronous one: this loop stops at
+// CALL, and resumes after it. Completions are handed back in batches through one uv_async_t,
+// so many calls in flight cost one loop wake-up, not one each.
 #include "runtime.h"
 #include "convert.h"
 #include "frame_x64_sysv.h"
 #include "marshal.h"
 
+#include <uv.h>
+
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 extern "C" {
 void cp_call_x64_sysv(void *target, uint8_t *frame, uint8_t *ret);
@@ -33,7 +43,6 @@ inline T Load(const uint8_t *p) {
 
 struct AsyncCall {
   CallPlan *plan = nullptr;
-  napi_async_work work = nullptr;
   uint8_t *block = nullptr;  // this call's arena memory, from the runtime's pool
   Arena arena;
   std::vector<void *> overflow;
@@ -122,13 +131,11 @@ void ReleaseCall(Runtime *rt, AsyncCall *call) {
     else
       free(call->block);
   }
-  if (call->work) napi_delete_async_work(rt->env, call->work);
   rt->async_in_flight--;
   delete call;
 }
 
-void Execute(napi_env, void *data) {
-  auto *call = static_cast<AsyncCall *>(data);
+void Execute(AsyncCall *call) {
   if (call->failed) return;
   const Inst *ip = call->call;
   Store<uint64_t>(call->frame, CP_X64_STACK_BYTES_OFFSET, ip->dst);
@@ -140,13 +147,12 @@ void Execute(napi_env, void *data) {
   call->err_no = errno;
 }
 
-void Complete(napi_env env, napi_status, void *data) {
-  auto *call = static_cast<AsyncCall *>(data);
+// Finishes one call on the JS thread: the second phase of its plan, then its callback or
+// Promise. Runs inside the batch's handle and callback scopes.
+void Complete(napi_env env, AsyncCall *call) {
   Runtime *rt = call->plan->rt;
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   v8::HandleScope scope(isolate);
-  v8::Local<v8::Context> context = rt->context.Get(isolate);
-  v8::Context::Scope context_scope(context);
 
   v8::Local<v8::Value> result = v8::Undefined(isolate);
   v8::Local<v8::Value> error = v8::Null(isolate);
@@ -177,12 +183,175 @@ void Complete(napi_env env, napi_status, void *data) {
     napi_value recv;
     napi_get_undefined(env, &recv);
     // An exception from the completion callback surfaces as uncaught, like any callback's.
-    napi_call_function(env, recv, fn, 2, argv, nullptr);
+    if (napi_call_function(env, recv, fn, 2, argv, nullptr) == napi_pending_exception) {
+      napi_value exception;
+      napi_get_and_clear_last_exception(env, &exception);
+      napi_fatal_exception(env, exception);
+    }
   }
   ReleaseCall(rt, call);
 }
 
 }  // namespace
+
+// The worker threads of one environment, and the way back to its event loop.
+struct AsyncPool {
+  Runtime *rt = nullptr;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<AsyncCall *> pending;
+  bool stopping = false;
+  std::mutex done_mutex;
+  std::vector<AsyncCall *> done;
+  uv_async_t *signal = nullptr;
+  napi_async_context async_context = nullptr;
+  napi_ref resource = nullptr;
+  bool referenced = false;
+
+  // Thread wake-ups cost more than most calls: a worker that runs out of work spins a little
+  // before sleeping, and submitters wake a sleeper only when nobody is spinning.
+  std::atomic<size_t> queued{0};
+  int spinners = 0;  // guarded by mutex
+  int sleepers = 0;  // guarded by mutex
+
+  void Work() {
+    for (;;) {
+      AsyncCall *call;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (pending.empty() && !stopping) {
+          spinners++;
+          lock.unlock();
+          for (int i = 0; i < kSpins && !queued.load(std::memory_order_relaxed) && !stopping_relaxed(); i++) Pause();
+          lock.lock();
+          spinners--;
+          sleepers++;
+          wake.wait(lock, [this] { return stopping || !pending.empty(); });
+          sleepers--;
+        }
+        if (pending.empty()) return;
+        call = pending.front();
+        pending.pop_front();
+        queued.fetch_sub(1, std::memory_order_relaxed);
+      }
+      Execute(call);
+      Finish(call);
+    }
+  }
+
+  static constexpr int kSpins = 512;
+  static void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+  bool stopping_relaxed() const { return stopping_flag.load(std::memory_order_relaxed); }
+  std::atomic<bool> stopping_flag{false};
+
+  void Finish(AsyncCall *call) {
+    {
+      std::lock_guard<std::mutex> lock(done_mutex);
+      done.push_back(call);
+    }
+    uv_async_send(signal);
+  }
+
+  // The loop is kept alive only while calls are in flight.
+  void Reference(bool on) {
+    if (on == referenced) return;
+    referenced = on;
+    if (on)
+      uv_ref(reinterpret_cast<uv_handle_t *>(signal));
+    else
+      uv_unref(reinterpret_cast<uv_handle_t *>(signal));
+  }
+
+  static void OnSignal(uv_async_t *handle) {
+    auto *pool = static_cast<AsyncPool *>(handle->data);
+    Runtime *rt = pool->rt;
+    std::vector<AsyncCall *> batch;
+    {
+      std::lock_guard<std::mutex> lock(pool->done_mutex);
+      batch.swap(pool->done);
+    }
+    if (!batch.empty()) {
+      napi_env env = rt->env;
+      napi_handle_scope handles;
+      napi_open_handle_scope(env, &handles);
+      v8::Isolate *isolate = v8::Isolate::GetCurrent();
+      v8::Context::Scope context_scope(rt->context.Get(isolate));
+      napi_value resource;
+      napi_get_reference_value(env, pool->resource, &resource);
+      // Microtasks (Promise reactions) and nextTicks run when the callback scope closes.
+      napi_callback_scope scope;
+      napi_open_callback_scope(env, resource, pool->async_context, &scope);
+      for (AsyncCall *call : batch) Complete(env, call);
+      napi_close_callback_scope(env, scope);
+      napi_close_handle_scope(env, handles);
+    }
+    if (rt->async_in_flight == 0) pool->Reference(false);
+  }
+
+  static void Stop(void *data) {
+    auto *pool = static_cast<AsyncPool *>(data);
+    {
+      std::lock_guard<std::mutex> lock(pool->mutex);
+      pool->stopping = true;
+      pool->stopping_flag = true;
+      pool->pending.clear();
+    }
+    pool->wake.notify_all();
+    for (std::thread &t : pool->threads) t.join();
+    napi_async_destroy(pool->rt->env, pool->async_context);
+    napi_delete_reference(pool->rt->env, pool->resource);
+    uv_close(reinterpret_cast<uv_handle_t *>(pool->signal), [](uv_handle_t *h) { delete reinterpret_cast<uv_async_t *>(h); });
+    pool->rt->async = nullptr;
+    delete pool;
+  }
+};
+
+static AsyncPool *GetPool(Runtime *rt) {
+  if (rt->async) return rt->async;
+  auto *pool = new AsyncPool();
+  pool->rt = rt;
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(rt->env, &loop);
+  pool->signal = new uv_async_t();
+  uv_async_init(loop, pool->signal, AsyncPool::OnSignal);
+  pool->signal->data = pool;
+  uv_unref(reinterpret_cast<uv_handle_t *>(pool->signal));
+  napi_value resource, name;
+  napi_create_object(rt->env, &resource);
+  napi_create_reference(rt->env, resource, 1, &pool->resource);
+  napi_create_string_utf8(rt->env, "callplan:async", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(rt->env, resource, name, &pool->async_context);
+  unsigned cores = std::thread::hardware_concurrency();
+  unsigned count = std::min(std::max(cores, 4u), 16u);
+  for (unsigned i = 0; i < count; i++) pool->threads.emplace_back([pool] { pool->Work(); });
+  napi_add_env_cleanup_hook(rt->env, AsyncPool::Stop, pool);
+  rt->async = pool;
+  return pool;
+}
+
+static void Submit(Runtime *rt, AsyncCall *call) {
+  AsyncPool *pool = GetPool(rt);
+  pool->Reference(true);
+  if (call->failed) {
+    pool->Finish(call);
+    return;
+  }
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(pool->mutex);
+    pool->pending.push_back(call);
+    pool->queued.fetch_add(1, std::memory_order_relaxed);
+    wake = pool->spinners == 0 && pool->sleepers > 0;
+  }
+  if (wake) pool->wake.notify_one();
+}
 
 size_t Runtime::AsyncBlockSize() const { return (size_t)(config.async_stack_size + config.async_heap_size); }
 
@@ -256,10 +425,7 @@ void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
   }
   try_catch.Reset();
 
-  napi_value name;
-  napi_create_string_utf8(rt->env, plan->name.c_str(), plan->name.size(), &name);
-  napi_create_async_work(rt->env, nullptr, name, Execute, Complete, call, &call->work);
-  napi_queue_async_work(rt->env, call->work);
+  Submit(rt, call);
 }
 
 void FreeAsyncPool(Runtime *rt) {

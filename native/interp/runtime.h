@@ -57,6 +57,7 @@ struct Config {
 };
 
 struct CallPlan;
+struct AsyncPool;
 
 // Shared by every function declared from one library. unload() marks each of its plans, so
 // later calls fail cleanly without a per-call check.
@@ -88,6 +89,7 @@ struct Runtime {
   v8::Global<v8::Context> context;
   uint64_t async_in_flight = 0;
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
+  AsyncPool *async = nullptr;         // worker threads, started by the first async call
   // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
   // when their call returns; `attention` is raised when a callback threw or when callbacks from
   // other threads are queued, and checked once after each native call; `in_native` is set
