@@ -9,7 +9,7 @@ import { native } from './native.js';
 import { parseSignature, warnOnce, declareAt, type Signature } from './library.js';
 import type { LibraryHandle } from './native.js';
 import { makeType, registerType, resolveType, describe, type TypeObject } from './types.js';
-import { place, frameOffset, type RegLocation } from './abi/x64_sysv.js';
+import { place, frameOffset, encodeResultSources, type RegLocation } from './abi/x64_sysv.js';
 import { describeType } from './describe.js';
 import { Op, type OpName } from './gen/opcodes.js';
 
@@ -98,7 +98,6 @@ export const callback = proto;
 
 type Inst = [OpName, number, number, number];
 
-const RESULT_SOURCE = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
 const RET_RAX = 0;
 const RET_XMM0 = 16;
 
@@ -109,8 +108,11 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
   params.forEach((t, i) => {
     const loc = placement.args[i];
     if (loc.kind === 'regs') {
-      const offsets = loc.eightbytes.map((r: RegLocation) => frameOffset(r));
-      insts.push(['CB_ARG_AGG', offsets[0] | ((offsets[1] ?? offsets[0]) << 16), i, describeType(t)]);
+      // A padding eightbyte (null) is read from any slot: its bytes are not decoded.
+      const offsets = loc.eightbytes.map((r: RegLocation | null) => (r ? frameOffset(r) : -1));
+      const real = offsets.find((o) => o >= 0) ?? 0;
+      const [lo, hi] = [offsets[0] >= 0 ? offsets[0] : real, offsets[1] !== undefined && offsets[1] >= 0 ? offsets[1] : real];
+      insts.push(['CB_ARG_AGG', lo | (hi << 16), i, describeType(t)]);
     } else {
       insts.push(['CB_ARG', frameOffset(loc), i, describeType(t)]);
     }
@@ -121,8 +123,7 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
     case 'rax': insts.push(['CB_RET', RET_RAX, 0, describeType(result)]); break;
     case 'xmm0': insts.push(['CB_RET', RET_XMM0, 0, describeType(result)]); break;
     case 'regs': {
-      const code = RESULT_SOURCE[r.sources[0]] | ((r.sources[1] ? RESULT_SOURCE[r.sources[1]] : 0) << 4);
-      insts.push(['CB_RET_AGG', code, 0, describeType(result)]);
+      insts.push(['CB_RET_AGG', encodeResultSources(r.sources), 0, describeType(result)]);
       break;
     }
     case 'memory': insts.push(['CB_RET_AGG_MEM', 0, 0, describeType(result)]); break;

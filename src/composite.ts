@@ -1,7 +1,7 @@
 // Aggregate types: struct, pack, union, array and enumeration, with the layout rules of the
 // platform C compiler (natural alignment, padding to the largest member alignment).
 import {
-  registerType, resolveType, checkName, describe, lookupType, internalsOf, isTypeObject,
+  registerType, unregisterType, resolveType, checkName, describe, lookupType, internalsOf, isTypeObject,
   makeType, setArrayTypeFactory, type TypeObject, type Primitive,
 } from './types.js';
 
@@ -48,6 +48,24 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
   if (name !== null && !target && lookupType(name))
     throw new Error(`${kind}(): duplicate type name '${name}'${internalsOf(lookupType(name)!).opaque ? ' (pass the opaque TypeObject itself to define it)' : ''}`);
   const typeName = name ?? `<anonymous_${anonymousCount++}>`;
+  // A named struct may point to itself ('Node *' inside 'Node'): its name exists as an opaque
+  // type while the members are resolved, and the same object is completed below.
+  let placeholder = false;
+  if (name !== null && !target) {
+    target = makeType(typeName, 'Void', 0, 0, {}, { opaque: true });
+    registerType(name, target);
+    placeholder = true;
+  }
+  try {
+    return layoutAggregate(kind, members as Record<string, unknown>, typeName, target);
+  } catch (err) {
+    if (placeholder) unregisterType(typeName, target!);
+    throw err;
+  }
+}
+
+function layoutAggregate(kind: 'struct' | 'pack' | 'union', members: Record<string, unknown>, typeName: string,
+                         target: TypeObject | null): TypeObject {
   const layout: Record<string, MemberInfo> = {};
   let offset = 0;
   let size = 0;
@@ -88,9 +106,7 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
     internalsOf(target).packed = kind === 'pack';
     return target;
   }
-  const t = makeType(typeName, primitive, size, alignment, { members: layout }, { packed: kind === 'pack' });
-  if (name !== null) registerType(name, t);
-  return t;
+  return makeType(typeName, primitive, size, alignment, { members: layout }, { packed: kind === 'pack' });
 }
 
 // Members sized by a sibling: the sibling must exist and be an integer; a flexible array must

@@ -146,7 +146,7 @@ export const decode: typeof memory.decode & memory.DecodeShortcuts = Object.assi
   (target: Parameters<typeof memory.decode>[0], ...rest: unknown[]) => memory.decode(target, ...rest),
   memory.decodeShortcuts());
 
-export const internal = { layout: native.layout, planMagic: PLAN_MAGIC };
+export const internal = { layout: native.layout, planMagic: PLAN_MAGIC, callbacks: callbackStats };
 
 export { types, Union, proto, callback, register, unregister, call, node };
 

@@ -3,7 +3,7 @@
 import { Op, type OpName } from './gen/opcodes.js';
 import { internalsOf, type TypeObject, type Primitive } from './types.js';
 import type { Direction } from './parser.js';
-import { place, frameOffset, isAggregate, FRAME } from './abi/x64_sysv.js';
+import { place, frameOffset, isAggregate, encodeResultSources, FRAME } from './abi/x64_sysv.js';
 import { describeType } from './describe.js';
 import { callbackProtoId } from './callback.js';
 
@@ -27,7 +27,6 @@ const RET_OPS: Partial<Record<Primitive, OpName>> = {
   Callback: 'RET_PTR',
 };
 
-const RESULT_SOURCE = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
 
 export interface PlanOptions {
   /** Variadic callees read %al; fixed-argument plans may skip the SSE registers. */
@@ -69,7 +68,9 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
         const slot = scratch;
         scratch += 16;
         insts.push(['ARG_AGG', slot, i, id]);
-        loc.eightbytes.forEach((reg, k) => insts.push(['MOVE8', frameOffset(reg), slot + 8 * k, 0]));
+        loc.eightbytes.forEach((reg, k) => {
+          if (reg) insts.push(['MOVE8', frameOffset(reg), slot + 8 * k, 0]);
+        });
       } else if (loc.kind === 'stack') {
         insts.push(['ARG_AGG', frameOffset(loc), i, id]);
       }
@@ -98,8 +99,7 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
   if (r.kind === 'memory') {
     insts.push(['RET_AGG_MEM', 0, 0, describeType(result)]);
   } else if (r.kind === 'regs') {
-    const code = RESULT_SOURCE[r.sources[0]] | ((r.sources[1] ? RESULT_SOURCE[r.sources[1]] : 0) << 4);
-    insts.push(['RET_AGG', code, 0, describeType(result)]);
+    insts.push(['RET_AGG', encodeResultSources(r.sources), 0, describeType(result)]);
   } else {
     const ret = RET_OPS[result.primitive];
     if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned`);

@@ -176,6 +176,12 @@ export function registerType(name: string, t: TypeObject): TypeObject {
   return t;
 }
 
+/** Removes a name registered for `t` (a struct whose definition failed). */
+export function unregisterType(name: string, t: TypeObject): void {
+  if (registry.get(name) === t) registry.delete(name);
+  specCache.clear();
+}
+
 export function lookupType(name: string): TypeObject | undefined {
   return registry.get(name);
 }

@@ -151,10 +151,9 @@ struct Global {
   }
 };
 
-Global &G() {
-  static Global *g = new Global();
-  return *g;
-}
+Global *const g_state = new Global();
+
+inline Global &G() { return *g_state; }
 
 thread_local CallbackHost *t_host = nullptr;
 
@@ -393,7 +392,6 @@ __attribute__((noinline)) bool EncodeSlow(CallbackHost *h, const CallbackProto *
 void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn, uint8_t *frame,
                  v8::Local<v8::Context> context, Mode mode) {
   v8::Isolate *isolate = h->isolate;
-  ZeroResult(frame, proto);
   // Left uninitialised: every argument is written before the call.
   alignas(v8::Local<v8::Value>) unsigned char storage[kMaxCallbackArgs * sizeof(v8::Local<v8::Value>)];
   auto *argv = reinterpret_cast<v8::Local<v8::Value> *>(storage);
@@ -402,17 +400,25 @@ void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
     v8::Local<v8::Value> value;
     if (op.op != OP_CB_ARG || !DecodeScalar(isolate, op.type->kind, ArgAddress(frame, op.src0), &value)) {
       value = DecodeSlow(h, context, op, frame);
-      if (value.IsEmpty()) return RecordCaught(h, mode, context, tc);
+      if (value.IsEmpty()) {
+        ZeroResult(frame, proto);
+        return RecordCaught(h, mode, context, tc);
+      }
     }
     new (&argv[op.arg]) v8::Local<v8::Value>(value);
   }
   v8::Local<v8::Value> result;
-  if (!fn->Call(context, v8::Undefined(isolate), (int)proto->nargs, argv).ToLocal(&result))
+  if (!fn->Call(context, v8::Undefined(isolate), (int)proto->nargs, argv).ToLocal(&result)) {
+    ZeroResult(frame, proto);
     return RecordCaught(h, mode, context, tc);
+  }
   const CbOp &ret = proto->ret;
   if (ret.op == OP_CB_RET) {
     uint64_t bits;
-    if (ret.type->kind == Kind::VOID) return;
+    if (ret.type->kind == Kind::VOID) {
+      Store<uint64_t>(frame + CP_X64_CB_RET + CP_X64_RET_RAX, 0);
+      return;
+    }
     if (EncodeScalar(ret.type->kind, result, &bits)) {
       Store<uint64_t>(frame + CP_X64_CB_RET + ret.src0, bits);
       return;
@@ -667,7 +673,8 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
 
 namespace callplan {
 
-void *AcquireTransient(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn) {
+int64_t AcquireCallbackSlot(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn,
+                            void **address) {
   CallbackHost *h = rt->callbacks;
   int64_t index;
   {
@@ -678,17 +685,32 @@ void *AcquireTransient(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t
     h->isolate->ThrowException(v8::Exception::Error(
         Str(h->isolate, plan->name + "(): argument " + std::to_string(arg + 1) + ": no free callback trampoline, all " +
                             std::to_string(kSlots) + " are in use (unregister callbacks that are no longer needed)")));
-    return nullptr;
+    return -1;
   }
+  *address = TrampolineAddress((uint32_t)index);
+  return index;
+}
+
+// Slots already released by the environment's teardown are left alone.
+void ReleaseCallbackSlots(Runtime *rt, const uint32_t *indices, size_t count) {
+  Global &g = G();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  for (size_t i = 0; i < count; i++) {
+    Slot &s = g.slots[indices[i]];
+    if (rt->callbacks && s.host.load(std::memory_order_relaxed) == rt->callbacks && !s.registered) PutSlot(indices[i]);
+  }
+}
+
+void *AcquireTransient(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn) {
+  void *address = nullptr;
+  int64_t index = AcquireCallbackSlot(rt, plan, arg, proto, fn, &address);
+  if (index < 0) return nullptr;
   rt->transients.push_back((uint32_t)index);
-  return TrampolineAddress((uint32_t)index);
+  return address;
 }
 
 void ReleaseTransients(Runtime *rt, size_t mark) {
-  {
-    std::lock_guard<std::mutex> lock(G().mutex);
-    for (size_t i = mark; i < rt->transients.size(); i++) PutSlot(rt->transients[i]);
-  }
+  ReleaseCallbackSlots(rt, rt->transients.data() + mark, rt->transients.size() - mark);
   rt->transients.resize(mark);
 }
 

@@ -22,6 +22,11 @@ constexpr uint32_t kAttentionQueued = 2;  // callbacks from other threads wait f
 // ReleaseTransients); returns its address, or throws and returns null when none is free.
 void *AcquireTransient(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn);
 void ReleaseTransients(Runtime *rt, size_t mark);
+// The same for a call that owns its slots itself (async calls: released when they complete).
+// Returns the slot index, or -1 with an exception thrown; `address` receives the trampoline.
+int64_t AcquireCallbackSlot(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn,
+                            void **address);
+void ReleaseCallbackSlots(Runtime *rt, const uint32_t *indices, size_t count);
 // After a native call raised `attention`: runs queued callbacks, then rethrows a pending
 // exception. Returns false when an exception is now pending.
 bool HandleAttention(Runtime *rt, v8::Isolate *isolate);

@@ -198,13 +198,7 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
       return Fail("a BigInt address, null, a buffer, or an object/array for the pointee", value);
     }
     case Kind::RECORD: {
-      if (!value->IsObject() || value->IsArray()) {
-        if (value->IsNullOrUndefined()) {
-          memset(dst, 0, type->size);
-          return true;
-        }
-        return Fail("an object", value);
-      }
+      if (!value->IsObject() || value->IsArray()) return Fail("an object", value);
       auto object = value.As<v8::Object>();
       memset(dst, 0, type->size);
       // Counted members go last, once the members holding their lengths are written.
@@ -228,7 +222,6 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
     }
     case Kind::UNION: {
       memset(dst, 0, type->size);
-      if (value->IsNullOrUndefined()) return true;
       if (!value->IsObject()) return Fail("an object with one member", value);
       auto object = value.As<v8::Object>();
       for (const MemberDesc &member : type->members) {
@@ -415,9 +408,16 @@ v8::Local<v8::Value> Marshal::DecodeArray(const TypeDesc *type, const uint8_t *s
     case ArrayHint::Typed:
     case ArrayHint::Buffer: {
       size_t bytes = (size_t)elem->size * length;
+      if (type->hint == ArrayHint::Buffer) {
+        napi_value buffer;
+        if (napi_create_buffer_copy(rt->env, bytes, src, nullptr, &buffer) != napi_ok) {
+          isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, "Cannot allocate a Buffer of " + std::to_string(bytes) + " bytes")));
+          return {};
+        }
+        return ToLocal(buffer);
+      }
       v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes);
       memcpy(buffer->Data(), src, bytes);
-      if (type->hint == ArrayHint::Buffer) return v8::Uint8Array::New(buffer, 0, bytes);
       switch (elem->kind) {
         case Kind::I8: return v8::Int8Array::New(buffer, 0, length);
         case Kind::U8: return v8::Uint8Array::New(buffer, 0, length);

@@ -8,21 +8,23 @@ export const GPR_COUNT = 6;
 export const SSE_COUNT = 8;
 
 export type ArgClass = 'INTEGER' | 'SSE';
+/** NONE: an eightbyte of padding only (possible with explicit alignment); it takes no register. */
+export type EightbyteClass = ArgClass | 'NONE';
 
 export type RegLocation = { kind: 'gpr'; index: number } | { kind: 'sse'; index: number };
 
 export type Location =
   | RegLocation
   | { kind: 'stack'; offset: number }
-  /** An aggregate split into eightbytes, each in its own register. */
-  | { kind: 'regs'; eightbytes: RegLocation[] };
+  /** An aggregate split into eightbytes, each in its own register (null: padding, no register). */
+  | { kind: 'regs'; eightbytes: Array<RegLocation | null> };
 
 export type ResultLocation =
   | { kind: 'void' }
   | { kind: 'rax' }
   | { kind: 'xmm0' }
-  /** Aggregate in registers: the source of each eightbyte. */
-  | { kind: 'regs'; sources: Array<'rax' | 'rdx' | 'xmm0' | 'xmm1'> }
+  /** Aggregate in registers: the source of each eightbyte (null: padding). */
+  | { kind: 'regs'; sources: Array<'rax' | 'rdx' | 'xmm0' | 'xmm1' | null> }
   /** Aggregate in memory: the caller passes its address in rdi, the callee returns it in rax. */
   | { kind: 'memory' };
 
@@ -74,7 +76,7 @@ function flatten(t: TypeObject, base: number, out: Field[]): void {
  * or with a member that is not at its natural alignment (packed structs), which makes the
  * whole aggregate MEMORY even when it is small.
  */
-export function classifyAggregate(t: TypeObject): ArgClass[] | null {
+export function classifyAggregate(t: TypeObject): EightbyteClass[] | null {
   if (t.size > 16 || t.size === 0) return null;
   const fields: Field[] = [];
   flatten(t, 0, fields);
@@ -85,8 +87,7 @@ export function classifyAggregate(t: TypeObject): ArgClass[] | null {
     const last = Math.floor((f.offset + f.size - 1) / 8);
     for (let i = first; i <= last; i++) classes[i] = classes[i] === 'INTEGER' || f.cls === 'INTEGER' ? 'INTEGER' : 'SSE';
   }
-  // An eightbyte of padding only (possible with explicit alignment) takes an SSE register.
-  return classes.map((c) => c ?? 'SSE');
+  return classes.map((c) => c ?? 'NONE');
 }
 
 function alignUp(n: number, a: number): number {
@@ -108,7 +109,7 @@ export function place(args: readonly TypeObject[], result: TypeObject): Placemen
     } else {
       const ints: Array<'rax' | 'rdx'> = ['rax', 'rdx'];
       const sses: Array<'xmm0' | 'xmm1'> = ['xmm0', 'xmm1'];
-      resultLoc = { kind: 'regs', sources: classes.map((c) => (c === 'INTEGER' ? ints.shift()! : sses.shift()!)) };
+      resultLoc = { kind: 'regs', sources: classes.map((c) => (c === 'NONE' ? null : c === 'INTEGER' ? ints.shift()! : sses.shift()!)) };
     }
   } else {
     resultLoc = classifyScalar(result) === 'SSE' ? { kind: 'xmm0' } : { kind: 'rax' };
@@ -120,12 +121,13 @@ export function place(args: readonly TypeObject[], result: TypeObject): Placemen
       const classes = classifyAggregate(t);
       if (classes !== null) {
         const needInt = classes.filter((c) => c === 'INTEGER').length;
-        const needSse = classes.length - needInt;
+        const needSse = classes.filter((c) => c === 'SSE').length;
         // Only if every eightbyte fits; otherwise the whole aggregate goes to the stack.
         if (gpr + needInt <= GPR_COUNT && sse + needSse <= SSE_COUNT) {
           locations.push({
             kind: 'regs',
-            eightbytes: classes.map((c) => (c === 'INTEGER' ? { kind: 'gpr', index: gpr++ } : { kind: 'sse', index: sse++ })),
+            eightbytes: classes.map((c): RegLocation | null =>
+              c === 'NONE' ? null : c === 'INTEGER' ? { kind: 'gpr', index: gpr++ } : { kind: 'sse', index: sse++ }),
           });
           continue;
         }
@@ -154,4 +156,17 @@ export function frameOffset(loc: RegLocation | { kind: 'stack'; offset: number }
     case 'sse': return FRAME.sse + 8 * loc.index;
     case 'stack': return FRAME.stack + loc.offset;
   }
+}
+
+const SOURCE_CODES = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
+type Source = keyof typeof SOURCE_CODES;
+
+/**
+ * The RET_AGG / CB_RET_AGG operand: 4 bits per eightbyte naming its register. A padding
+ * eightbyte is given a register no other eightbyte uses, so moving it clobbers nothing.
+ */
+export function encodeResultSources(sources: ReadonlyArray<Source | null>): number {
+  const spare = (['rdx', 'xmm1', 'rax', 'xmm0'] as Source[]).find((r) => !sources.includes(r))!;
+  const code = (i: number) => SOURCE_CODES[sources[i] ?? spare];
+  return code(0) | ((sources.length > 1 ? code(1) : code(0)) << 4);
 }
