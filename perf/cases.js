@@ -15,7 +15,9 @@
 //     ffi:   (ffi, env) => ({ setup, run, call })   // callplan AND koffi
 //     napi:  (addon, env) => ({ setup, run, call }) // perf/napi-baseline
 //     ffirs: (ffirs, env) => ({ setup, run, call }) // ffi-rs
+//     nodeffi: (ffi, env) => ({ setup, run, call }) // node:ffi (Node >= 26)
 //   }
+//   naNotes: optional { contenderKey: 'why it is n/a' } for missing impls
 // }
 //
 // setup() does the loading/declaring (not timed). run() performs exactly one
@@ -24,7 +26,7 @@
 // is only used by verify(). A missing impl entry shows "n/a" for that
 // contender (e.g. a feature ffi-rs cannot express).
 //
-// env = { testlib: absolute path of the C test library, or null }
+// env = { testlib: absolute path of the C test library, or null, ... }
 //
 // The impl functions are recompiled from their source text once per
 // contender (see instantiateFactory in bench.js), so that callplan and koffi
@@ -32,9 +34,10 @@
 // only their parameters and globals, never variables or helpers of this file.
 // verify() and checkRun() are called normally and may use helpers.
 //
-// To add a case, append an entry. A different kind of measurement (async
-// throughput, start-up cost of declaring 10,000 functions, RSS, ...) gets a
+// To add a case, append an entry. A different kind of measurement gets a
 // new `kind` in lib/measure.js; the rest of the runner does not change.
+// Cases measured in child processes (startup, memory) are in
+// process-cases.js.
 
 const RAND_MAX_GLIBC = 2147483647;
 
@@ -127,7 +130,18 @@ function randAsyncCase(depth) {
       'Thread hand-off and completion cost.',
     verify: verifyAsyncRand,
     impl: RAND_ASYNC_IMPL,
+    naNotes: { nodeffi: 'node:ffi has no asynchronous call form' },
   };
+}
+
+// qsort cases: call(array) sorts the Int32Array in place with a comparator that reads the ints.
+function verifyQsort(call) {
+  const values = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) - 500);
+  const arr = new Int32Array(values);
+  call(arr);
+  const sorted = values.slice().sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length; i++) if (arr[i] !== sorted[i]) return `element ${i}: ${arr[i]}, expected ${sorted[i]}`;
+  return true;
 }
 
 module.exports = [
@@ -178,6 +192,18 @@ module.exports = [
           call: () => rand([]),
         };
       },
+      // node:ffi: DynamicLibrary.getFunction with a signature object.
+      nodeffi: (ffi) => {
+        let lib, rand;
+        return {
+          setup() {
+            lib = new ffi.DynamicLibrary(null);
+            rand = lib.getFunction('rand', { return: 'i32', arguments: [] });
+          },
+          run: () => rand(),
+          call: () => rand(),
+        };
+      },
     },
   },
 
@@ -225,6 +251,17 @@ module.exports = [
           call: (s) => atoi([s]),
         };
       },
+      nodeffi: (ffi) => {
+        let lib, atoi;
+        return {
+          setup() {
+            lib = new ffi.DynamicLibrary(null);
+            atoi = lib.getFunction('atoi', { return: 'i32', arguments: ['string'] });
+          },
+          run: () => atoi('12345'),
+          call: (s) => atoi(s),
+        };
+      },
     },
   },
 
@@ -270,6 +307,17 @@ module.exports = [
           },
           run: () => add([2, 3]),
           call: (a, b) => add([a, b]),
+        };
+      },
+      nodeffi: (ffi, env) => {
+        let lib, add;
+        return {
+          setup() {
+            lib = new ffi.DynamicLibrary(env.testlib);
+            add = lib.getFunction('add_int', { return: 'i32', arguments: ['i32', 'i32'] });
+          },
+          run: () => add(2, 3),
+          call: (a, b) => add(a, b),
         };
       },
     },
@@ -331,6 +379,21 @@ module.exports = [
           call: (a, b, c, d, e, f, g, h) => mixed8([a, b, c, d, e, f, g, h]),
         };
       },
+      // node:ffi takes 64-bit integers only as BigInt: d is passed as one.
+      nodeffi: (ffi, env) => {
+        let lib, mixed8;
+        return {
+          setup() {
+            lib = new ffi.DynamicLibrary(env.testlib);
+            mixed8 = lib.getFunction('mixed8', {
+              return: 'f64',
+              arguments: ['i32', 'f64', 'f32', 'i64', 'i16', 'f64', 'u32', 'f32'],
+            });
+          },
+          run: () => mixed8(1, 2.5, 0.25, 10000000000n, -7, -1.5, 3000000000, 0.125),
+          call: (a, b, c, d, e, f, g, h) => mixed8(a, b, c, BigInt(d), e, f, g, h),
+        };
+      },
     },
   },
 
@@ -387,6 +450,19 @@ module.exports = [
           call: (b, c, n) => memset([b, c, n]),
         };
       },
+      // node:ffi: size_t as u64 (a BigInt); the pointer result is a BigInt address.
+      nodeffi: (ffi) => {
+        let lib, memset;
+        const buf = Buffer.alloc(64);
+        return {
+          setup() {
+            lib = new ffi.DynamicLibrary(null);
+            memset = lib.getFunction('memset', { return: 'pointer', arguments: ['pointer', 'i32', 'u64'] });
+          },
+          run: () => (memset(buf, 0x5a, 64n) ? 1 : 0),
+          call: (b, c, n) => memset(b, c, BigInt(n)),
+        };
+      },
     },
   },
 
@@ -396,6 +472,7 @@ module.exports = [
 
   {
     name: 'vec2_add',
+    naNotes: { nodeffi: 'node:ffi has no struct types' },
     kind: 'call',
     needs: ['testlib'],
     what: 'Vec2 vec2_add(Vec2, Vec2) from libcptest, Vec2 = struct { double x, y; } (16 bytes, SSE class): ' +
@@ -491,6 +568,10 @@ module.exports = [
 
   {
     name: 'mixed3',
+    naNotes: {
+      ffirs: 'ffi-rs 1.3.7 cannot return a struct with a float member ("JsNumber can only be double type")',
+      nodeffi: 'node:ffi has no struct types',
+    },
     kind: 'call',
     needs: ['testlib'],
     what: 'Mixed3 mixed3_make(int, double, float) from libcptest, Mixed3 = struct { int i; double d; float f; } ' +
@@ -556,6 +637,74 @@ module.exports = [
       // No ffirs: ffi-rs 1.3.7 cannot return a struct with a float member
       // (reading it back throws "JsNumber can only be double type", by value
       // or behind a pointer), so the column shows n/a.
+    },
+  },
+
+  // Callbacks: qsort() from libc sorting 1,000 int32 with a JS comparator, per comparator
+  // call. verify() sorts real data with a comparator that reads both ints; the timed
+  // comparator returns 0 without touching the FFI, so the figure is the callback path itself
+  // (trampoline, two BigInt pointer arguments, the JS call, an int result), not decode().
+  {
+    name: 'qsort_cb',
+    kind: 'callback',
+    what: 'qsort() of 1,000 int32 from libc with a JS comparator passed to each call (transient): ns per comparator call.',
+    verify: verifyQsort,
+    checkRun: (r) => Number.isInteger(r) && r >= 999,
+    impl: {
+      ffi: (ffi) => {
+        let qsort;
+        let calls = 0;
+        const arr = new Int32Array(1000);
+        const cmp = () => {
+          calls++;
+          return 0;
+        };
+        const reading = (a, b) => ffi.decode(a, 'int32_t') - ffi.decode(b, 'int32_t');
+        return {
+          setup() {
+            const Cmp = ffi.proto('int (const void *a, const void *b)');
+            qsort = ffi.load(null).func('qsort', 'void', ['void *', 'size_t', 'size_t', ffi.pointer(Cmp)]);
+          },
+          run: () => {
+            calls = 0;
+            qsort(arr, 1000, 4, cmp);
+            return calls;
+          },
+          call: (a) => qsort(a, a.length, 4, reading),
+        };
+      },
+    },
+  },
+
+  {
+    name: 'qsort_cb_reg',
+    kind: 'callback',
+    what: 'qsort() of 1,000 int32 from libc with a JS comparator registered once with register(): ns per comparator call.',
+    verify: verifyQsort,
+    checkRun: (r) => Number.isInteger(r) && r >= 999,
+    impl: {
+      ffi: (ffi) => {
+        let qsort, cmp, reading;
+        let calls = 0;
+        const arr = new Int32Array(1000);
+        return {
+          setup() {
+            const Cmp = ffi.proto('int (const void *a, const void *b)');
+            qsort = ffi.load(null).func('qsort', 'void', ['void *', 'size_t', 'size_t', ffi.pointer(Cmp)]);
+            cmp = ffi.register(() => {
+              calls++;
+              return 0;
+            }, ffi.pointer(Cmp));
+            reading = ffi.register((a, b) => ffi.decode(a, 'int32_t') - ffi.decode(b, 'int32_t'), ffi.pointer(Cmp));
+          },
+          run: () => {
+            calls = 0;
+            qsort(arr, 1000, 4, cmp);
+            return calls;
+          },
+          call: (a) => qsort(a, a.length, 4, reading),
+        };
+      },
     },
   },
 ];

@@ -3,6 +3,7 @@ import { native } from './native.js';
 import { resolveType, describe, type TypeObject } from './types.js';
 import { describeType } from './describe.js';
 import { makeArray } from './composite.js';
+import { functionAt } from './callback.js';
 
 type Target = bigint | ArrayBufferView | ArrayBuffer;
 
@@ -30,6 +31,11 @@ export function decode(target: Target, ...rest: unknown[]): unknown {
   if (typeof rest[0] === 'number' || typeof rest[0] === 'bigint') offset = Number(rest.shift());
   const [spec, len] = rest;
   const t = resolveType(spec);
+  // A function pointer decoded with its prototype becomes a callable function.
+  if (t.primitive === 'Prototype') {
+    if (offset) throw new TypeError('decode(): a function pointer is decoded from the pointer itself, without an offset');
+    return functionAt(target, t, 'decode()');
+  }
   if (len === undefined) return native.memory.decode(target, offset, describeType(t));
   const n = count(len, 'decode');
   const unit = STRING_UNITS[t.primitive];

@@ -32,11 +32,10 @@ Runtime *GetRuntime(napi_env env) {
 
 namespace {
 
+// Only unload() closes a library: closing it when its handles are collected (or at teardown)
+// would pull code from under threads or registered callbacks that C may still run.
 void ReleaseLibrary(LibraryState *lib) {
-  if (--lib->refs == 0) {
-    if (lib->loaded && lib->handle) dlclose(lib->handle);
-    delete lib;
-  }
+  if (--lib->refs == 0) delete lib;
 }
 
 LibraryState *UnwrapLibrary(const Napi::Value &v) {

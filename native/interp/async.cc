@@ -5,8 +5,10 @@
 // so many calls in flight cost one loop wake-up, not one each.
 #include "runtime.h"
 #include "convert.h"
+#include "call.h"
 #include "frame_x64_sysv.h"
 #include "marshal.h"
+#include "callback.h"
 
 #include <uv.h>
 
@@ -20,26 +22,11 @@
 #include <mutex>
 #include <thread>
 
-extern "C" {
-void cp_call_x64_sysv(void *target, uint8_t *frame, uint8_t *ret);
-void cp_call_x64_sysv_gpr(void *target, uint8_t *frame, uint8_t *ret);
-}
 
 namespace callplan {
 
 namespace {
 
-template <typename T>
-inline void Store(uint8_t *frame, uint32_t dst, T value) {
-  memcpy(frame + dst, &value, sizeof(T));
-}
-
-template <typename T>
-inline T Load(const uint8_t *p) {
-  T value;
-  memcpy(&value, p, sizeof(T));
-  return value;
-}
 
 struct AsyncCall {
   CallPlan *plan = nullptr;
@@ -55,6 +42,8 @@ struct AsyncCall {
   v8::Global<v8::Function> callback;
   napi_deferred deferred = nullptr;
   v8::Global<v8::Value> error;
+  std::vector<uint32_t> callback_slots;  // transient callbacks, valid until the call completes
+  v8::Global<v8::Value> callback_error;  // the first exception thrown by one of them
 };
 
 // Runs the plan from `ip` with the call's arena in place of the synchronous one, until CALL
@@ -82,6 +71,24 @@ bool RunPhase(v8::Isolate *isolate, AsyncCall *call, const Inst *ip, const v8::F
 dispatch:
   switch (ip->op) {
 #include "handlers.inc"
+    HANDLER(ARG_CALLBACK) {
+      v8::Local<v8::Value> v = ARGV(ip->arg);
+      void *p;
+      if (v->IsFunction()) {
+        int64_t slot = AcquireCallbackSlot(rt, plan, ip->arg, ip->aux, v, &p);
+        if (slot < 0) return false;
+        call->callback_slots.push_back((uint32_t)slot);
+        // Called from a worker while JS idles: its exception goes to this call's callback.
+        SetCallbackErrorSink(rt, (uint32_t)slot, &call->callback_error);
+      } else if (v->IsBigInt() || v->IsNullOrUndefined()) {
+        GetPointer(v, 0, &p);
+      } else {
+        ThrowCallbackArgType(isolate, plan, ip->arg, v);
+        return false;
+      }
+      Store<void *>(frame, ip->dst, p);
+      NEXT();
+    }
     HANDLER(CALL) {
       call->call = ip;
       return true;
@@ -124,6 +131,7 @@ struct ArenaSwap {
 };
 
 void ReleaseCall(Runtime *rt, AsyncCall *call) {
+  if (!call->callback_slots.empty()) ReleaseCallbackSlots(rt, call->callback_slots.data(), call->callback_slots.size());
   for (void *p : call->overflow) free(p);
   if (call->block) {
     if (rt->async_pool.size() < rt->config.resident_async_pools && call->arena.end - call->block == (ptrdiff_t)rt->AsyncBlockSize())
@@ -137,13 +145,7 @@ void ReleaseCall(Runtime *rt, AsyncCall *call) {
 
 void Execute(AsyncCall *call) {
   if (call->failed) return;
-  const Inst *ip = call->call;
-  Store<uint64_t>(call->frame, CP_X64_STACK_BYTES_OFFSET, ip->dst);
-  Store<uint64_t>(call->frame, CP_X64_AL_OFFSET, ip->arg);
-  if (ip->aux)
-    cp_call_x64_sysv_gpr(call->plan->target, call->frame, call->ret);
-  else
-    cp_call_x64_sysv(call->plan->target, call->frame, call->ret);
+  CallTarget(call->plan->target, call->call, call->frame, call->ret);
   call->err_no = errno;
 }
 
@@ -172,6 +174,10 @@ void Complete(napi_env env, AsyncCall *call) {
     }
   }
 
+  if (error->IsNull() && !call->callback_error.IsEmpty()) {
+    error = call->callback_error.Get(isolate);
+    result = v8::Undefined(isolate);
+  }
   if (call->deferred) {
     if (call->failed || !error->IsNull())
       napi_reject_deferred(env, call->deferred, ToNapi(error));
@@ -307,7 +313,9 @@ struct AsyncPool {
     for (std::thread &t : pool->threads) t.join();
     napi_async_destroy(pool->rt->env, pool->async_context);
     napi_delete_reference(pool->rt->env, pool->resource);
-    uv_close(reinterpret_cast<uv_handle_t *>(pool->signal), [](uv_handle_t *h) { delete reinterpret_cast<uv_async_t *>(h); });
+    // No close callback: in a worker it could run after the addon is unloaded. The handle's
+    // few bytes are left to the dying environment.
+    uv_close(reinterpret_cast<uv_handle_t *>(pool->signal), nullptr);
     pool->rt->async = nullptr;
     delete pool;
   }

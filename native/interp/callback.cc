@@ -121,6 +121,7 @@ struct CallbackHost {
   uint8_t *idle_top = nullptr;
   size_t idle_overflow = 0;
   uint32_t registered = 0;
+  v8::Global<v8::Value> *idle_sink = nullptr;  // error sink of the callback run from the event loop
 };
 
 namespace {
@@ -132,6 +133,7 @@ struct Slot {
   uint32_t generation = 0;      // bumped on release, so queued calls notice a reused slot
   bool registered = false;
   bool sret = false;            // returns an aggregate in memory (kept after release)
+  v8::Global<v8::Value> *error_sink = nullptr;  // see SetCallbackErrorSink
 };
 
 // Process-wide: the trampolines are one static table. Never destroyed, so a thread calling a
@@ -193,6 +195,7 @@ void PutSlot(uint32_t index) {
   s.fn.Reset();
   s.generation++;
   s.registered = false;
+  s.error_sink = nullptr;
   g.free_ring[(g.free_head + g.free_count) % kSlots] = index;
   g.free_count++;
 }
@@ -226,6 +229,10 @@ v8::Local<v8::String> Str(v8::Isolate *isolate, const std::string &s) { return N
 // caller, so it becomes a process warning.
 void ReportIdle(CallbackHost *h, v8::Local<v8::Context> context, v8::Local<v8::Value> exception) {
   v8::Isolate *isolate = h->isolate;
+  if (h->idle_sink) {
+    if (h->idle_sink->IsEmpty()) h->idle_sink->Reset(isolate, exception);
+    return;
+  }
   v8::TryCatch tc(isolate);
   v8::Local<v8::Value> process, emit;
   if (!context->Global()->Get(context, Str(isolate, "process")).ToLocal(&process) || !process->IsObject()) return;
@@ -457,10 +464,13 @@ void ServiceQueue(CallbackHost *h, Mode mode) {
       v8::Context::Scope context_scope(context);
       Slot &s = g.slots[r->index];
       if (s.host.load(std::memory_order_acquire) == h && s.generation == r->generation) {
-        if (rt->attention.load(std::memory_order_relaxed) & kAttentionError)
+        if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
           ZeroResult(r->frame, s.proto);
-        else
+        } else {
+          h->idle_sink = mode == Mode::Idle ? s.error_sink : nullptr;
           RunCallback(h, s.proto, s.fn.Get(h->isolate), r->frame, context, mode);
+          h->idle_sink = nullptr;
+        }
       } else {
         ZeroResult(r->frame, s.sret, 0);
         RecordMessage(h, mode, context,
@@ -656,6 +666,8 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   // A released slot called on a JS thread: typically a transient callback kept by C and called
   // during a later native call. That call throws.
   CallbackHost *h = t_host;
+  uint8_t in_native = h ? h->rt->in_native.load(std::memory_order_relaxed) : 0;
+  if (h) h->rt->in_native.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(g.mutex);
     ZeroResult(frame, index < kSlots && g.slots[index].sret, 0);
@@ -667,6 +679,7 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
                   "native call it was passed to (use koffi.register() for callbacks that C keeps), or a "
                   "registered one was unregistered; C received 0",
                   false);
+    h->rt->in_native.store(in_native, std::memory_order_relaxed);
   }
   errno = saved_errno;
 }
@@ -692,6 +705,13 @@ int64_t AcquireCallbackSlot(Runtime *rt, const CallPlan *plan, uint32_t arg, uin
 }
 
 // Slots already released by the environment's teardown are left alone.
+void SetCallbackErrorSink(Runtime *rt, uint32_t index, v8::Global<v8::Value> *sink) {
+  Global &g = G();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  if (index < kSlots && rt->callbacks && g.slots[index].host.load(std::memory_order_relaxed) == rt->callbacks)
+    g.slots[index].error_sink = sink;
+}
+
 void ReleaseCallbackSlots(Runtime *rt, const uint32_t *indices, size_t count) {
   Global &g = G();
   std::lock_guard<std::mutex> lock(g.mutex);
@@ -978,11 +998,10 @@ void Teardown(void *data) {
   h->protos.clear();
   if (h->async_context) napi_async_destroy(h->env, h->async_context);
   if (h->resource) napi_delete_reference(h->env, h->resource);
-  uv_close(reinterpret_cast<uv_handle_t *>(h->async), [](uv_handle_t *handle) {
-    auto *host = static_cast<CallbackHost *>(handle->data);
-    delete reinterpret_cast<uv_async_t *>(handle);
-    delete host;
-  });
+  // No close callback: a worker's loop may finish closing after this addon is unloaded. The
+  // handle's few bytes stay allocated for that reason.
+  uv_close(reinterpret_cast<uv_handle_t *>(h->async), nullptr);
+  delete h;
 }
 
 }  // namespace

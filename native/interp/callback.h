@@ -27,6 +27,10 @@ void ReleaseTransients(Runtime *rt, size_t mark);
 int64_t AcquireCallbackSlot(Runtime *rt, const CallPlan *plan, uint32_t arg, uint32_t proto, v8::Local<v8::Value> fn,
                             void **address);
 void ReleaseCallbackSlots(Runtime *rt, const uint32_t *indices, size_t count);
+// An exception thrown by the slot's function when it runs from the event loop (called by
+// another thread while JS idles, e.g. during an async call) is stored in `sink` (the first one)
+// instead of becoming a process warning. The sink must outlive the slot.
+void SetCallbackErrorSink(Runtime *rt, uint32_t index, v8::Global<v8::Value> *sink);
 // After a native call raised `attention`: runs queued callbacks, then rethrows a pending
 // exception. Returns false when an exception is now pending.
 bool HandleAttention(Runtime *rt, v8::Isolate *isolate);

@@ -130,14 +130,7 @@ Got GetUtf32(v8::Isolate *isolate, Runtime *rt, Value v, char32_t **out) {
     rt->overflow.push_back(buf);
   }
   size_t o = 0;
-  for (int i = 0; i < n; i++) {
-    char32_t c = units[i];
-    if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] < 0xE000) {
-      c = 0x10000 + ((c - 0xD800) << 10) + (units[i + 1] - 0xDC00);
-      i++;
-    }
-    buf[o++] = c;
-  }
+  for (size_t i = 0; i < (size_t)n;) buf[o++] = NextCodePoint(units, (size_t)n, &i);
   buf[o] = 0;
   *out = buf;
   return Got::Ok;
@@ -177,16 +170,7 @@ v8::Local<v8::Value> MakeUtf32(v8::Isolate *isolate, Runtime *rt, const char32_t
     return {};
   }
   size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    char32_t c = s[i];
-    if (c >= 0x10000 && c <= 0x10FFFF) {
-      c -= 0x10000;
-      buf[o++] = (char16_t)(0xD800 + (c >> 10));
-      buf[o++] = (char16_t)(0xDC00 + (c & 0x3FF));
-    } else {
-      buf[o++] = c > 0x10FFFF ? (char16_t)0xFFFD : (char16_t)c;
-    }
-  }
+  for (size_t i = 0; i < n; i++) o += PutUtf16(s[i], buf + o);
   v8::Local<v8::String> out;
   bool ok = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(buf), v8::NewStringType::kNormal, (int)o)
                 .ToLocal(&out);

@@ -92,6 +92,30 @@ inline bool GetF64(Value v, double *out) {
   return false;
 }
 
+// UTF-16 <-> UTF-32, shared by every string conversion. Lone surrogates pass through as code
+// points; code points beyond U+10FFFF become U+FFFD.
+inline char32_t NextCodePoint(const char16_t *units, size_t n, size_t *i) {
+  char32_t c = units[*i];
+  if (c >= 0xD800 && c < 0xDC00 && *i + 1 < n && units[*i + 1] >= 0xDC00 && units[*i + 1] < 0xE000) {
+    c = 0x10000 + ((c - 0xD800) << 10) + (units[*i + 1] - 0xDC00);
+    ++*i;
+  }
+  ++*i;
+  return c;
+}
+
+// Writes `c` as one or two UTF-16 units; returns how many.
+inline size_t PutUtf16(char32_t c, char16_t *out) {
+  if (c >= 0x10000 && c <= 0x10FFFF) {
+    c -= 0x10000;
+    out[0] = (char16_t)(0xD800 + (c >> 10));
+    out[1] = (char16_t)(0xDC00 + (c & 0x3FF));
+    return 2;
+  }
+  out[0] = c > 0x10FFFF ? (char16_t)0xFFFD : (char16_t)c;
+  return 1;
+}
+
 // BigInt, null/undefined, external, or the memory of a Buffer/TypedArray/ArrayBuffer/DataView
 // (which must hold at least `min_bytes`).
 Got GetPointer(Value v, uint32_t min_bytes, void **out);

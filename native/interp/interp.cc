@@ -3,6 +3,7 @@
 // instruction carries its handler address), elsewhere through a switch.
 #include "runtime.h"
 #include "convert.h"
+#include "call.h"
 #include "frame_x64_sysv.h"
 #include "marshal.h"
 #include "callback.h"
@@ -11,10 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 
-extern "C" {
-void cp_call_x64_sysv(void *target, uint8_t *frame, uint8_t *ret);
-void cp_call_x64_sysv_gpr(void *target, uint8_t *frame, uint8_t *ret);
-}
 
 #if defined(__GNUC__)
 #define CP_THREADED 1
@@ -24,17 +21,6 @@ namespace callplan {
 
 namespace {
 
-template <typename T>
-inline void Store(uint8_t *frame, uint32_t dst, T value) {
-  memcpy(frame + dst, &value, sizeof(T));
-}
-
-template <typename T>
-inline T Load(const uint8_t *p) {
-  T value;
-  memcpy(&value, p, sizeof(T));
-  return value;
-}
 
 // Small integers stay Smis (no allocation); the rest follow the 2^53 Number/BigInt rule.
 inline void SetI64(v8::ReturnValue<v8::Value> &result, v8::Isolate *isolate, int64_t v) {
@@ -184,13 +170,8 @@ dispatch:
 
 #include "handlers.inc"
   HANDLER(CALL) {
-    Store<uint64_t>(frame, CP_X64_STACK_BYTES_OFFSET, ip->dst);
-    Store<uint64_t>(frame, CP_X64_AL_OFFSET, ip->arg);
     rt->in_native.store(1, std::memory_order_relaxed);
-    if (ip->aux)
-      cp_call_x64_sysv_gpr(plan->target, frame, ret);
-    else
-      cp_call_x64_sysv(plan->target, frame, ret);
+    CallTarget(plan->target, ip, frame, ret);
     rt->in_native.store(0, std::memory_order_relaxed);
     rt->last_errno = errno;
     // A callback threw, or callbacks from other threads wait: rare, one branch otherwise.
@@ -204,7 +185,10 @@ dispatch:
     if (v->IsFunction()) {
       p = AcquireTransient(rt, plan, ip->arg, ip->aux, v);
       if (!p) goto cleanup;
-    } else if (GetPointer(v, 0, &p) != Got::Ok) {
+    } else if (v->IsBigInt() || v->IsNullOrUndefined()) {
+      GetPointer(v, 0, &p);
+    } else {
+      // Buffers are refused too: JS memory is no code for C to call.
       ThrowCallbackArgType(isolate, plan, ip->arg, v);
       goto cleanup;
     }

@@ -98,14 +98,7 @@ static bool EncodeString(Marshal *m, Kind kind, v8::Local<v8::Value> value, uint
     char32_t *buf = static_cast<char32_t *>(AllocateString(m, dst, ((size_t)n + 1) * 4, 4));
     if (!buf) return false;
     size_t o = 0;
-    for (int i = 0; i < n; i++) {
-      char32_t c = units[i];
-      if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] < 0xE000) {
-        c = 0x10000 + ((c - 0xD800) << 10) + (units[i + 1] - 0xDC00);
-        i++;
-      }
-      buf[o++] = c;
-    }
+    for (size_t i = 0; i < (size_t)n;) buf[o++] = NextCodePoint(units.data(), (size_t)n, &i);
     buf[o] = 0;
     Put<char32_t *>(dst, buf);
   }
@@ -164,8 +157,15 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
     case Kind::STR32:
       if (!EncodeString(this, type->kind, value, dst)) return Fail("a string, null or a pointer", value);
       return true;
-    case Kind::PTR:
     case Kind::PROTO: {
+      // A function pointer is an address or NULL: JS memory is no code for C to call.
+      if (!value->IsBigInt() && !value->IsNullOrUndefined()) return Fail("a BigInt function pointer or null", value);
+      void *p;
+      GetPointer(value, 0, &p);
+      Put<void *>(dst, p);
+      return true;
+    }
+    case Kind::PTR: {
       void *p;
       Got got = GetPointer(value, 0, &p);
       if (got == Got::Ok) {
@@ -264,16 +264,11 @@ bool Marshal::EncodeArray(const TypeDesc *type, v8::Local<v8::Value> value, uint
       std::vector<char16_t> units((size_t)n);
       WriteUtf16(isolate, s, units.data(), n);
       uint32_t o = 0;
-      for (int i = 0; i < n && o + 1 < length; i++) {
-        uint32_t c = units[i];
-        if (elem->size == 4 && c >= 0xD800 && c < 0xDC00 && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] < 0xE000) {
-          c = 0x10000 + ((c - 0xD800) << 10) + (units[i + 1] - 0xDC00);
-          i++;
-        }
+      for (size_t i = 0; i < (size_t)n && o + 1 < length;) {
         if (elem->size == 2)
-          Put<uint16_t>(dst + 2 * o++, (uint16_t)c);
+          Put<uint16_t>(dst + 2 * o++, units[i++]);
         else
-          Put<uint32_t>(dst + 4 * o++, c);
+          Put<uint32_t>(dst + 4 * o++, NextCodePoint(units.data(), (size_t)n, &i));
       }
     }
     return true;
@@ -390,13 +385,8 @@ v8::Local<v8::Value> Marshal::DecodeArray(const TypeDesc *type, const uint8_t *s
       for (uint32_t i = 0; i < length; i++) {
         uint32_t c = elem->size == 2 ? Get<uint16_t>(src + 2 * i) : Get<uint32_t>(src + 4 * i);
         if (!c) break;
-        if (c >= 0x10000 && c <= 0x10FFFF) {
-          c -= 0x10000;
-          units.push_back((char16_t)(0xD800 + (c >> 10)));
-          units.push_back((char16_t)(0xDC00 + (c & 0x3FF)));
-        } else {
-          units.push_back(c > 0x10FFFF ? (char16_t)0xFFFD : (char16_t)c);
-        }
+        char16_t pair[2];
+        units.insert(units.end(), pair, pair + (elem->size == 2 ? (pair[0] = (char16_t)c, 1) : PutUtf16(c, pair)));
       }
       v8::Local<v8::String> s;
       if (!v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(units.data()), v8::NewStringType::kNormal,

@@ -142,19 +142,11 @@ void DecodeString(const Info &info) {
     ok = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(src), v8::NewStringType::kNormal, (int)length)
              .ToLocal(&s);
   } else {
-    std::vector<uint16_t> units;
-    units.reserve((size_t)length);
-    for (int64_t i = 0; i < length; i++) {
-      uint32_t c = reinterpret_cast<const uint32_t *>(src)[i];
-      if (c >= 0x10000 && c <= 0x10FFFF) {
-        c -= 0x10000;
-        units.push_back((uint16_t)(0xD800 + (c >> 10)));
-        units.push_back((uint16_t)(0xDC00 + (c & 0x3FF)));
-      } else {
-        units.push_back(c > 0x10FFFF ? 0xFFFD : (uint16_t)c);
-      }
-    }
-    ok = v8::String::NewFromTwoByte(isolate, units.data(), v8::NewStringType::kNormal, (int)units.size()).ToLocal(&s);
+    std::vector<char16_t> units((size_t)length * 2);
+    size_t o = 0;
+    for (int64_t i = 0; i < length; i++) o += PutUtf16(reinterpret_cast<const uint32_t *>(src)[i], units.data() + o);
+    ok = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t *>(units.data()), v8::NewStringType::kNormal, (int)o)
+             .ToLocal(&s);
   }
   if (ok) info.GetReturnValue().Set(s);
 }

@@ -45,7 +45,9 @@ void Unstart(Poll *p) {
   p->started = false;
 }
 
-void Close(Poll *p) {
+// At environment teardown (`teardown`), closing may finish after this addon is unloaded, so
+// there is no close callback and the handle stays allocated.
+void Close(Poll *p, bool teardown = false) {
   if (!p->open) return;
   p->open = false;
   if (p->started) uv_poll_stop(&p->handle);
@@ -55,7 +57,10 @@ void Close(Poll *p) {
     p->async_context = nullptr;
   }
   p->set->open.erase(p);
-  uv_close(reinterpret_cast<uv_handle_t *>(&p->handle), [](uv_handle_t *h) { Release(static_cast<Poll *>(h->data)); });
+  if (teardown)
+    uv_close(reinterpret_cast<uv_handle_t *>(&p->handle), nullptr);
+  else
+    uv_close(reinterpret_cast<uv_handle_t *>(&p->handle), [](uv_handle_t *h) { Release(static_cast<Poll *>(h->data)); });
 }
 
 Poll *Unwrap(const Napi::CallbackInfo &info) {
@@ -190,7 +195,7 @@ void InitPoll(napi_env env, napi_value exports) {
       env,
       [](void *data) {
         auto *s = static_cast<PollSet *>(data);
-        while (!s->open.empty()) Close(*s->open.begin());
+        while (!s->open.empty()) Close(*s->open.begin(), true);
         delete s;
       },
       set);

@@ -5,13 +5,21 @@
 //   unit                       - shown in the JSON and, if not ns, next to the case name
 //   prepare(inst, tag, opts, kase) - after verification; returns per-contender state
 //   warmup(state, opts)        - JIT warm-up and calibration, before any round
-//   sample(state, opts)        - one round's figure for this contender (may be async)
+//   sample(state, opts)        - one round's figure for this contender (may be async):
+//                                a number, or { value, detail } (detail goes to the JSON)
+// and optionally:
+//   child: true                - measured in child processes: the runner does not set the
+//                                contender up in its own process; prepare() gets a 5th
+//                                argument { contender, env }
+//   ratios: false              - the figure is not a time (memory): no ratios
+//   rounds(opts)               - number of rounds, if not opts.rounds
 //
 // The runner (bench.js) interleaves sample() calls across contenders round by
 // round and reports the median, so a new kind only has to say how to obtain
-// one figure. Kinds here: 'call' (ns per synchronous call, batches) and
-// 'async' (asynchronous throughput with a fixed number of calls in flight).
-// A 'startup' kind would time one run() that declares 10,000 functions.
+// one figure. Kinds here: 'call' (ns per synchronous call, batches),
+// 'async' (asynchronous throughput with a fixed number of calls in flight) and
+// 'callback' (ns per JS callback, run() returning how many it caused).
+// 'startup' and 'memory' run in child processes: see process-kinds.js.
 
 let sink = 0;
 
@@ -165,7 +173,26 @@ const asyncThroughput = {
   },
 };
 
-const kinds = { call, async: asyncThroughput };
+// ns per callback: run() makes one native call that calls back into JS and returns how many
+// callbacks it made; a round's figure is the batch time divided by the callbacks.
+const callback = {
+  unit: 'ns/callback',
+  prepare: call.prepare,
+  warmup: call.warmup,
+  sample(state) {
+    const t0 = process.hrtime.bigint();
+    const callbacks = state.loop(state.run, state.n);
+    const t1 = process.hrtime.bigint();
+    consume(callbacks);
+    return Number(t1 - t0) / callbacks;
+  },
+};
+
+// Kinds measured in fresh child processes: 'startup' (declaring 10,000
+// functions) and 'memory' (RSS growth over millions of calls).
+const { startup, memory } = require('./process-kinds.js');
+
+const kinds = { call, async: asyncThroughput, callback, startup, memory };
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
