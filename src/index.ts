@@ -117,6 +117,7 @@ export function offsetof(spec: unknown, member: unknown): number { return offset
 /** Clears user-defined type names (mainly for tests that declare the same names again). */
 export function reset(): void {
   resetTypes();
+  memory.resetDecodeCache();
 }
 
 export function errno(value?: number): number {
@@ -143,7 +144,7 @@ export const encode = memory.encode;
 export const view = memory.view;
 export const as = memory.as;
 export const decode: typeof memory.decode & memory.DecodeShortcuts = Object.assign(
-  (target: Parameters<typeof memory.decode>[0], ...rest: unknown[]) => memory.decode(target, ...rest),
+  memory.decode,
   memory.decodeShortcuts());
 
 export const internal = { layout: native.layout, planMagic: PLAN_MAGIC, callbacks: callbackStats };

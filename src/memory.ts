@@ -25,8 +25,35 @@ export function free(ptr: unknown): void {
   native.memory.free(ptr);
 }
 
+// decode(ptr, 'int32_t') is the common case, often in callbacks: the descriptor id of each type
+// spec is remembered (-1 for specs that need the general path).
+const plainIds = new Map<unknown, number>();
+
+export function resetDecodeCache(): void {
+  plainIds.clear();
+}
+
+function plainId(spec: unknown): number {
+  let id = plainIds.get(spec);
+  if (id === undefined) {
+    const t = resolveType(spec);
+    id = t.primitive === 'Prototype' ? -1 : describeType(t);
+    // Only named specs are remembered: TypeObjects may be completed later (opaque types).
+    if (typeof spec === 'string' && plainIds.size < 4096) plainIds.set(spec, id);
+  }
+  return id;
+}
+
 /** decode(ptr, type), decode(ptr, offset, type), and either with a trailing length. */
-export function decode(target: Target, ...rest: unknown[]): unknown {
+export function decode(target: Target, a?: unknown, b?: unknown, c?: unknown): unknown {
+  if (b === undefined && typeof a === 'string') {
+    const id = plainId(a);
+    if (id >= 0) return native.memory.decode(target, 0, id);
+  }
+  return decodeGeneral(target, c === undefined ? (b === undefined ? [a] : [a, b]) : [a, b, c]);
+}
+
+function decodeGeneral(target: Target, rest: unknown[]): unknown {
   let offset = 0;
   if (typeof rest[0] === 'number' || typeof rest[0] === 'bigint') offset = Number(rest.shift());
   const [spec, len] = rest;

@@ -313,8 +313,8 @@ static v8::Local<v8::Value> DecodeString(v8::Isolate *isolate, Runtime *rt, Kind
   return MakeUtf32(isolate, rt, static_cast<const char32_t *>(p));
 }
 
-v8::Local<v8::Value> Marshal::Decode(const TypeDesc *type, const uint8_t *src) {
-  switch (type->kind) {
+v8::Local<v8::Value> DecodeScalar(v8::Isolate *isolate, Kind kind, const uint8_t *src) {
+  switch (kind) {
     case Kind::BOOL: return v8::Boolean::New(isolate, Get<uint8_t>(src) != 0);
     case Kind::I8: return v8::Integer::New(isolate, Get<int8_t>(src));
     case Kind::U8: return v8::Integer::New(isolate, Get<uint8_t>(src));
@@ -332,6 +332,13 @@ v8::Local<v8::Value> Marshal::Decode(const TypeDesc *type, const uint8_t *src) {
     case Kind::U64_SWAP: return MakeU64(isolate, __builtin_bswap64(Get<uint64_t>(src)));
     case Kind::F32: return v8::Number::New(isolate, Get<float>(src));
     case Kind::F64: return v8::Number::New(isolate, Get<double>(src));
+    default: return {};
+  }
+}
+
+v8::Local<v8::Value> Marshal::Decode(const TypeDesc *type, const uint8_t *src) {
+  if (type->kind >= Kind::BOOL && type->kind <= Kind::F64) return DecodeScalar(isolate, type->kind, src);
+  switch (type->kind) {
     case Kind::STR:
     case Kind::STR16:
     case Kind::STR32:

@@ -81,6 +81,9 @@ struct Marshal {
   v8::Local<v8::Value> DecodeArray(const TypeDesc *type, const uint8_t *src);
 };
 
+// Numbers and booleans (Kind::BOOL to Kind::F64) need no context or allocation state.
+v8::Local<v8::Value> DecodeScalar(v8::Isolate *isolate, Kind kind, const uint8_t *src);
+
 // Throws the pending encode error as `fn(): argument N<path>: expected ..., received ...`.
 void ThrowEncodeError(v8::Isolate *isolate, const std::string &where, const EncodeError &error);
 

@@ -106,6 +106,10 @@ void Decode(const Info &info) {
   uint8_t *src = Locate(info, "decode", info[0], info[1], type->size);
   if (!src) return;
   v8::Isolate *isolate = info.GetIsolate();
+  if (type->kind >= Kind::BOOL && type->kind <= Kind::F64) {
+    info.GetReturnValue().Set(DecodeScalar(isolate, type->kind, src));
+    return;
+  }
   Marshal m{isolate, isolate->GetCurrentContext(), RuntimeOf(info), Lifetime::Call, {}};
   v8::Local<v8::Value> value = m.Decode(type, src);
   if (!value.IsEmpty()) info.GetReturnValue().Set(value);
