@@ -3,32 +3,61 @@
 // callplan benchmark: `npm run bench` (see perf/README.md).
 //
 //   node perf/bench.js [--quick] [--rounds N] [--filter name[,name...]]
-//                      [--contenders key[,key...]] [--rebuild-napi]
+//                      [--contenders key[,key...]] [--memory-calls N]
+//                      [--out DIR] [--rebuild-napi]
 //
-// All contenders run in this one process. For every case each contender is
-// set up, verified, warmed up and calibrated; then the contenders are timed
-// in interleaved rounds (A B C D A B C D ...) and the median round is
-// reported. Table on stdout, progress on stderr, all figures in
-// perf/results/latest.json.
+// The per-call cases run all contenders in this one process; 'startup' and
+// 'memory' use a fresh child process per contender per round. For every
+// case each contender is set up, verified, warmed up and calibrated; then the
+// contenders are timed in interleaved rounds (A B C D A B C D ...) and the
+// median round is reported. Tables on stdout, progress on stderr, all
+// figures in perf/results/latest.json, one SVG chart per case and an
+// overview chart in perf/results/.
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { ROOT, PERF_DIR, log, findTestlib, machineInfo } = require('./lib/env.js');
 const { kinds, median } = require('./lib/measure.js');
-const CASES = require('./cases.js');
+const { instantiateFactory, firstLine } = require('./lib/factory.js');
+const { buildStartupLib, TYPES: STARTUP_TYPES } = require('./lib/startup-lib.js');
+const svg = require('./lib/svg.js');
 const CONTENDERS = require('./contenders.js');
 
+// cases.js: in-process cases; process-cases.js: child-process cases (startup, memory).
+function allCases() {
+  return [...require('./cases.js'), ...require('./process-cases.js')];
+}
+
+const MIN_ROUNDS = 5;
+
+// Modification times of callplan's addon and bundle. Compared at the end of
+// the run: a rebuild during the run (other work in the same tree) would mean
+// the in-process cases and the child-process cases measured different builds.
+function callplanBuildStamp() {
+  const files = [process.env.CALLPLAN_NATIVE || path.join(ROOT, 'build', 'Release', 'callplan.node'), path.join(ROOT, 'dist', 'index.cjs')];
+  return Object.fromEntries(files.map((f) => {
+    try {
+      return [relOrAbs(f), fs.statSync(f).mtime.toISOString()];
+    } catch {
+      return [relOrAbs(f), null];
+    }
+  }));
+}
+
 const USAGE = `usage: node perf/bench.js [options]
-  --quick              3 rounds of short batches (whole run well under a minute)
-  --rounds N           timed rounds per case (default 10; 3 with --quick)
+  --quick              ${MIN_ROUNDS} rounds of short batches, fewer memory calls (under a minute)
+  --rounds N           timed rounds per case, at least ${MIN_ROUNDS} (default 10; ${MIN_ROUNDS} with --quick);
+                       the memory case always runs ${MIN_ROUNDS} rounds
   --filter a[,b]       only cases whose name contains one of these substrings
   --contenders k[,k]   only these contenders (${CONTENDERS.map((c) => c.key).join(', ')})
+  --memory-calls N     calls per round in memory cases (default 5000000; 200000 with --quick)
+  --out DIR            write latest.json and the SVG charts to DIR (default perf/results)
   --rebuild-napi       rebuild perf/napi-baseline even if it is up to date
   --help               this text`;
 
 function parseArgs(argv) {
-  const opts = { quick: false, rounds: null, filter: null, contenders: null, rebuildNapi: false };
+  const opts = { quick: false, rounds: null, filter: null, contenders: null, rebuildNapi: false, memoryCalls: null, outDir: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, null];
@@ -37,16 +66,18 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
       return argv[++i];
     };
+    const positive = (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: not a positive integer: ${v}`);
+      return n;
+    };
     switch (flag) {
       case '--quick': opts.quick = true; break;
-      case '--rounds': {
-        const v = value();
-        opts.rounds = Number(v);
-        if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error(`--rounds: not a positive integer: ${v}`);
-        break;
-      }
+      case '--rounds': opts.rounds = positive(value()); break;
+      case '--memory-calls': opts.memoryCalls = positive(value()); break;
       case '--filter': opts.filter = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
       case '--contenders': opts.contenders = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--out': opts.outDir = path.resolve(value()); break;
       case '--rebuild-napi': opts.rebuildNapi = true; break;
       case '--help': case '-h': opts.help = true; break;
       default: throw new Error(`unknown argument: ${a}`);
@@ -56,16 +87,17 @@ function parseArgs(argv) {
     const unknown = opts.contenders.filter((k) => !CONTENDERS.some((c) => c.key === k));
     if (unknown.length) throw new Error(`unknown contender(s): ${unknown.join(', ')}`);
   }
+  if (opts.rounds !== null && opts.rounds < MIN_ROUNDS) {
+    throw new Error(`--rounds ${opts.rounds}: a median needs at least ${MIN_ROUNDS} rounds`);
+  }
   // Batch and warm-up sizes: full run ~75 ms batches; quick ~20 ms.
   opts.batchMs = opts.quick ? 20 : 75;
   opts.warmupMs = opts.quick ? 60 : 300;
-  if (opts.rounds === null) opts.rounds = opts.quick ? 3 : 10;
+  if (opts.rounds === null) opts.rounds = opts.quick ? MIN_ROUNDS : 10;
+  if (opts.memoryCalls === null) opts.memoryCalls = opts.quick ? 200000 : 5000000;
+  opts.memoryRounds = MIN_ROUNDS;
+  if (!opts.outDir) opts.outDir = path.join(PERF_DIR, 'results');
   return opts;
-}
-
-function firstLine(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return msg.split('\n')[0].slice(0, 300);
 }
 
 function loadContenders(opts) {
@@ -84,36 +116,21 @@ function loadContenders(opts) {
   });
 }
 
-// Compiles a case's impl factory again from its source text, once per
-// contender. callplan and koffi share one impl function; used as-is, the
-// run() closures it creates for the two would share one feedback vector (V8
-// shares it between closures of the same function literal). The contender
-// warmed up first would then be optimised with a monomorphic call and the
-// second with a polymorphic one: koffi measured up to 1.8x slower next to
-// callplan than on its own. A fresh copy per contender gives each its own
-// feedback. The unique sourceURL also keeps V8 from reusing a cached
-// compilation of the same text. Consequence: impl factories must be
-// self-contained (only their parameters and globals such as Buffer).
-function instantiateFactory(fn, tag) {
-  const src = Function.prototype.toString.call(fn);
-  const safeTag = String(tag).replace(/[^\w./-]/g, '_');
-  try {
-    return new Function(`'use strict';\nreturn (${src});\n//# sourceURL=bench-case:${safeTag}\n`)();
-  } catch (e) {
-    throw new Error(`impl for ${tag} cannot be recompiled from source (write it as an arrow or function expression): ${e.message}`);
-  }
-}
-
 // Sets up and verifies one contender on one case. Resolves to either
 // { status: 'ready', inst } or a result object with a non-ok status.
-// verify() may return a Promise (asynchronous cases).
-async function prepareContender(kase, c, env) {
-  if (!c.available) return { status: 'n/a', note: `${c.label} not loaded` };
+// verify() may return a Promise (asynchronous cases). Kinds measured in
+// child processes are set up and verified there (inst is then null).
+async function prepareContender(kase, c, env, kind) {
+  if (!c.available) return { status: 'n/a', note: c.note || `${c.label} not loaded` };
   const factory = kase.impl[c.impl];
-  if (!factory) return { status: 'n/a', note: `${c.label} cannot express this case` };
-  for (const need of kase.needs || []) {
-    if (!env[need]) return { status: 'n/a', note: `${need} not available` };
+  if (!factory) {
+    const note = (kase.naNotes && kase.naNotes[c.key]) || `the case has no ${c.label} implementation`;
+    return { status: 'n/a', note };
   }
+  for (const need of kase.needs || []) {
+    if (!env[need]) return { status: 'n/a', note: `${need} not available${env[`${need}Note`] ? ': ' + env[`${need}Note`] : ''}` };
+  }
+  if (kind && kind.child) return { status: 'ready', inst: null };
   let inst;
   try {
     inst = instantiateFactory(factory, `${kase.name}/${c.key}`)(c.module, env);
@@ -134,38 +151,48 @@ async function prepareContender(kase, c, env) {
   return { status: 'ready', inst };
 }
 
+const REFERENCES = ['callplan', 'napi'];
+
 async function runCase(kase, contenders, env, opts) {
   const kind = kinds[kase.kind || 'call'];
   if (!kind) throw new Error(`case ${kase.name}: unknown kind '${kase.kind}'`);
+  const rounds = kind.rounds ? kind.rounds(opts) : opts.rounds;
 
   const results = {};
   const active = [];
   for (const c of contenders) {
-    const p = await prepareContender(kase, c, env);
+    const p = await prepareContender(kase, c, env, kind);
     if (p.status !== 'ready') {
       results[c.key] = { status: p.status, note: p.note };
       if (p.status !== 'n/a' || c.available) log(`${kase.name}: ${c.label} ${p.status}: ${p.note}`);
       continue;
     }
     try {
-      const state = kind.prepare(p.inst, `${kase.name}/${c.key}`, opts, kase);
+      const state = kind.prepare(p.inst, `${kase.name}/${c.key}`, opts, kase, { contender: c, env });
       await kind.warmup(state, opts);
-      active.push({ c, state, samples: [] });
+      active.push({ c, state, samples: [], details: [] });
     } catch (e) {
-      results[c.key] = { status: 'error', note: `warm-up: ${firstLine(e)}` };
-      log(`${kase.name}: ${c.label} error: ${results[c.key].note}`);
+      results[c.key] = { status: e.status || 'error', note: `${e.status ? '' : 'warm-up: '}${firstLine(e)}` };
+      log(`${kase.name}: ${c.label} ${results[c.key].status}: ${results[c.key].note}`);
     }
   }
 
   // Interleaved rounds: A B C D, A B C D, ...
-  for (let round = 0; round < opts.rounds; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const a of active) {
       if (a.failed) continue;
       try {
-        a.samples.push(await kind.sample(a.state, opts));
+        const s = await kind.sample(a.state, opts);
+        if (typeof s === 'number') {
+          a.samples.push(s);
+        } else {
+          a.samples.push(s.value);
+          a.details.push(s.detail);
+        }
       } catch (e) {
         a.failed = true;
-        results[a.c.key] = { status: 'error', note: `round ${round + 1}: ${firstLine(e)}` };
+        results[a.c.key] = { status: e.status || 'error', note: `round ${round + 1}: ${firstLine(e)}` };
+        log(`${kase.name}: ${a.c.label} ${results[a.c.key].status}: ${results[a.c.key].note}`);
       }
     }
   }
@@ -183,12 +210,14 @@ async function runCase(kase, contenders, env, opts) {
       batch: a.state.n,
       samples: s,
     };
+    if (a.details.length) results[a.c.key].details = a.details;
   }
   for (const c of contenders) if (!results[c.key]) results[c.key] = { status: 'n/a' };
 
   // Ratios are paired by round: both contenders were timed back to back in
   // the same round, so machine-wide drift (frequency, noisy neighbours)
   // cancels out. The ratio of the two medians is kept alongside.
+  // ratios[ref][c] = c / ref, so > 1 means c is slower than ref.
   const ratio = (x, y) => {
     const a = results[x], b = results[y];
     if (!(a && b && a.status === 'ok' && b.status === 'ok')) return null;
@@ -197,51 +226,67 @@ async function runCase(kase, contenders, env, opts) {
     for (let i = 0; i < n; i++) perRound.push(a.samples[i] / b.samples[i]);
     return { paired: median(perRound), ofMedians: a.median / b.median };
   };
+  let ratios = null;
+  if (kind.ratios !== false) {
+    ratios = {};
+    for (const ref of REFERENCES) {
+      ratios[ref] = {};
+      for (const c of contenders) if (c.key !== ref) ratios[ref][c.key] = ratio(c.key, ref);
+    }
+  }
   return {
     name: kase.name,
     kind: kase.kind || 'call',
     unit: kind.unit,
+    rounds,
     what: kase.what,
     results,
-    ratios: {
-      'callplan/koffi': ratio('callplan', 'koffi'),
-      'callplan/napi': ratio('callplan', 'napi'),
-      'koffi/napi': ratio('koffi', 'napi'),
-      'ffirs/napi': ratio('ffirs', 'napi'),
-    },
+    ratios,
   };
 }
 
 // ---------------------------------------------------------------- output
 
-function fmtValue(r) {
+function fmtValue(r, unit) {
   if (!r) return 'n/a';
   if (r.status !== 'ok') return r.status;
   const v = r.median;
-  if (v < 10) return v.toFixed(2);
-  if (v < 1000) return v.toFixed(1);
+  if (unit === 'MiB') return (v >= 0 ? '+' : '') + v.toFixed(2);
+  if (Math.abs(v) < 10) return v.toFixed(2);
+  if (Math.abs(v) < 1000) return v.toFixed(1);
   return Math.round(v).toString();
 }
 
-function fmtRatio(x) {
-  return x === null ? 'n/a' : x.paired.toFixed(2) + 'x';
+function fmtRatio(k, ref, key) {
+  if (!k.ratios) return '–';
+  const r = k.ratios[ref] && k.ratios[ref][key];
+  return r ? r.paired.toFixed(2) + 'x' : 'n/a';
 }
 
-function renderTable(cases) {
-  const header = ['case', 'callplan ns', 'koffi ns', 'napi ns', 'ffi-rs ns', 'callplan/koffi', 'callplan/napi'];
-  const rows = cases.map((k) => [
-    k.unit === 'ns/call' ? k.name : `${k.name} (${k.unit})`,
-    fmtValue(k.results.callplan),
-    fmtValue(k.results.koffi),
-    fmtValue(k.results.napi),
-    fmtValue(k.results.ffirs),
-    fmtRatio(k.ratios['callplan/koffi']),
-    fmtRatio(k.ratios['callplan/napi']),
-  ]);
+function markdownTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   const sep = '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [line(header), sep, ...rows.map(line)].join('\n');
+}
+
+function caseLabel(k) {
+  return k.unit === 'ns/call' ? k.name : `${k.name} (${k.unit})`;
+}
+
+function renderTable(cases, contenders) {
+  return markdownTable(
+    ['case', ...contenders.map((c) => c.label)],
+    cases.map((k) => [caseLabel(k), ...contenders.map((c) => fmtValue(k.results[c.key], k.unit))]),
+  );
+}
+
+function renderRatioTable(cases, contenders, ref) {
+  const others = contenders.filter((c) => c.key !== ref);
+  return markdownTable(
+    ['case', ...others.map((c) => c.label)],
+    cases.map((k) => [k.name, ...others.map((c) => fmtRatio(k, ref, c.key))]),
+  );
 }
 
 // Rounds whose median absolute deviation exceeds this share of the median
@@ -257,7 +302,7 @@ function renderNotes(cases, contenders) {
       const r = k.results[c.key];
       if (!r) continue;
       if (r.status !== 'ok' && r.note && c.available) notes.push(`${k.name} / ${c.label}: ${r.status}: ${r.note}`);
-      if (r.status === 'ok' && r.median > 0 && r.mad / r.median > NOISY_MAD) {
+      if (r.status === 'ok' && k.unit !== 'MiB' && r.median > 0 && r.mad / r.median > NOISY_MAD) {
         noisy.push(`${k.name}/${c.label} ±${Math.round((100 * r.mad) / r.median)}%`);
       }
     }
@@ -275,14 +320,23 @@ function relOrAbs(p) {
   return r.startsWith('..') ? p : r;
 }
 
-function writeJson(report) {
-  const dir = path.join(PERF_DIR, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'latest.json');
-  const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify(report, null, 2) + '\n');
+function writeAtomic(file, content) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
-  return file;
+}
+
+function writeCharts(dir, results, contenders, meta) {
+  const files = [];
+  for (const k of results) {
+    const file = path.join(dir, `${k.name.replace(/[^\w.-]/g, '_')}.svg`);
+    writeAtomic(file, svg.caseChart(k, contenders, meta));
+    files.push(file);
+  }
+  const overview = path.join(dir, 'overview.svg');
+  writeAtomic(overview, svg.overviewChart(results, contenders, meta));
+  files.push(overview);
+  return files;
 }
 
 // ---------------------------------------------------------------- main
@@ -301,43 +355,82 @@ async function main() {
   }
 
   const started = Date.now();
-  const cases = CASES.filter((k) => !opts.filter || opts.filter.some((f) => k.name.toLowerCase().includes(f)));
+  const ALL = allCases();
+  const cases = ALL.filter((k) => !opts.filter || opts.filter.some((f) => k.name.toLowerCase().includes(f)));
   if (!cases.length) {
-    process.stderr.write(`no case matches --filter ${opts.filter.join(',')}; cases: ${CASES.map((k) => k.name).join(', ')}\n`);
+    process.stderr.write(`no case matches --filter ${opts.filter.join(',')}; cases: ${ALL.map((k) => k.name).join(', ')}\n`);
     process.exit(2);
   }
+  const needs = new Set(cases.flatMap((k) => k.needs || []));
 
   const machine = machineInfo();
-  const env = { testlib: null };
+  const env = { testlib: null, startup: null };
   let testlib = null;
-  if (cases.some((k) => (k.needs || []).includes('testlib'))) {
+  if (needs.has('testlib')) {
     testlib = findTestlib();
     env.testlib = testlib.path;
     if (testlib.note) log(`test library: ${testlib.note}`);
     if (testlib.path) log(`test library: ${relOrAbs(testlib.path)}`);
   }
+  let startupLib = null;
+  if (needs.has('startup')) {
+    startupLib = buildStartupLib({ log });
+    if (startupLib.error) {
+      log(startupLib.error);
+      env.startupNote = startupLib.error;
+    } else {
+      env.startup = { path: startupLib.path, count: startupLib.count, seed: startupLib.seed, types: STARTUP_TYPES };
+      log(`startup library: ${startupLib.path} (${startupLib.count} functions, ${startupLib.distinct} distinct signatures` +
+        `${startupLib.compiledNow ? `, compiled in ${(startupLib.compileMs / 1000).toFixed(1)} s` : ', cached'})`);
+    }
+  }
 
+  const buildBefore = callplanBuildStamp();
   const contenders = loadContenders(opts);
-  log(`${opts.quick ? 'quick run' : 'full run'}: ${cases.length} case(s), ${opts.rounds} rounds, ~${opts.batchMs} ms batches`);
+  log(`${opts.quick ? 'quick run' : 'full run'}: ${cases.length} case(s), ${opts.rounds} rounds ` +
+    `(memory: ${opts.memoryRounds} of ${opts.memoryCalls.toLocaleString('en-US')} calls), ~${opts.batchMs} ms batches`);
 
   const results = [];
   for (const kase of cases) {
+    const t0 = Date.now();
     const r = await runCase(kase, contenders, env, opts);
     results.push(r);
-    log(`${kase.name}: ` + contenders.map((c) => `${c.label} ${fmtValue(r.results[c.key])}`).join(', '));
+    log(`${kase.name}: ` + contenders.map((c) => `${c.label} ${fmtValue(r.results[c.key], r.unit)}`).join(', ') +
+      ` (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
+  const buildAfter = callplanBuildStamp();
+  const rebuilt = JSON.stringify(buildBefore) !== JSON.stringify(buildAfter);
+  if (rebuilt) log('callplan was rebuilt during this run: the figures mix two builds; run again');
   const date = new Date();
+  const durationMs = Date.now() - started;
   const out = [];
-  out.push(`callplan benchmark: ${date.toISOString()}`);
+  out.push(`callplan benchmark: ${date.toISOString()}, ${opts.quick ? 'quick' : 'full'} run, ${(durationMs / 1000).toFixed(0)} s`);
   out.push(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform} (kernel ${machine.kernel})`);
   out.push(`node ${machine.node} (V8 ${machine.v8})` +
     contenders.filter((c) => c.available && c.version).map((c) => `, ${c.label} ${c.version}`).join(''));
-  out.push(`method: median of ${opts.rounds} interleaved rounds, ~${opts.batchMs} ms per batch; ns per call, lower is better; ratios are per-round medians, < 1 = callplan faster`);
+  out.push(`method: median of ${opts.rounds} interleaved rounds (memory: ${opts.memoryRounds}), ~${opts.batchMs} ms per batch; lower is better`);
   out.push('');
-  out.push(renderTable(results));
+  out.push('Median per operation (ns unless the case says otherwise; startup: ms for all declarations; memory: MiB RSS growth):');
+  out.push('');
+  out.push(renderTable(results, contenders));
+  const hasResults = (key) => results.some((k) => k.results[key] && k.results[key].status === 'ok');
+  if (hasResults('callplan')) {
+    out.push('');
+    out.push('Relative to callplan (contender / callplan, paired per round; > 1 = slower than callplan):');
+    out.push('');
+    out.push(renderRatioTable(results, contenders, 'callplan'));
+  }
+  if (hasResults('napi')) {
+    out.push('');
+    out.push('Relative to the Node-API floor (contender / napi, paired per round; < 1 = faster than the hand-written addon):');
+    out.push('');
+    out.push(renderRatioTable(results, contenders, 'napi'));
+  }
   const notes = renderNotes(results, contenders);
   if (testlib && testlib.note) notes.unshift(`test library: ${testlib.note}`);
+  if (results.some((k) => !k.ratios)) notes.push('–: memory growth is not a time; no ratio');
+  if (rebuilt) notes.unshift('WARNING: callplan was rebuilt during this run (build/ or dist/ changed), so cases may have measured different builds: run again');
   if (notes.length) {
     out.push('');
     out.push('notes:');
@@ -346,29 +439,38 @@ async function main() {
   process.stdout.write(out.join('\n') + '\n');
 
   const report = {
-    schema: 1,
+    schema: 2,
     date: date.toISOString(),
-    durationMs: Date.now() - started,
+    durationMs,
     machine,
     settings: {
       quick: opts.quick,
       rounds: opts.rounds,
       batchMs: opts.batchMs,
       warmupMs: opts.warmupMs,
+      memoryCalls: opts.memoryCalls,
+      memoryRounds: opts.memoryRounds,
       filter: opts.filter,
       contenders: contenders.map((c) => c.key),
+      execArgv: process.execArgv,
     },
     testlib: testlib ? { path: relOrAbs(testlib.path), source: testlib.source, note: testlib.note || null } : null,
+    startupLib: startupLib ? { ...startupLib, path: startupLib.path || null } : null,
     contenders: Object.fromEntries(contenders.map((c) => [c.key, {
       label: c.label,
       available: c.available,
       version: c.version,
       note: c.note,
+      ...(c.key === 'callplan' ? { build: buildBefore, rebuiltDuringRun: rebuilt } : {}),
     }])),
+    notes,
     cases: results,
   };
-  const file = writeJson(report);
-  log(`wrote ${relOrAbs(file)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const file = path.join(opts.outDir, 'latest.json');
+  writeAtomic(file, JSON.stringify(report, null, 2) + '\n');
+  const charts = writeCharts(opts.outDir, results, contenders, { machine, date: date.toISOString().slice(0, 10) });
+  log(`wrote ${relOrAbs(file)} and ${charts.length} SVG charts in ${relOrAbs(opts.outDir)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 if (require.main === module) {
@@ -378,4 +480,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { parseArgs, prepareContender, runCase, renderTable };
+module.exports = { parseArgs, prepareContender, runCase, renderTable, renderRatioTable };

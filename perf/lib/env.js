@@ -17,6 +17,27 @@ function log(msg) {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+// The parent's Node flags to pass on to child processes (e.g.
+// --experimental-ffi, --max-old-space-size), without the ones that say what
+// to run: a parent started with `node -e '...'` must not make its children
+// run that script again instead of theirs.
+function nodeFlags() {
+  const out = [];
+  const withValue = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (withValue.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    if (a === '-i' || a === '--interactive' || a === '-c' || a === '--check' || a === '--test' || a === '--watch') continue;
+    out.push(a);
+  }
+  return out;
+}
+
 function tail(text, lines = 15) {
   return String(text || '').trim().split('\n').slice(-lines).join('\n');
 }
@@ -122,4 +143,4 @@ function packageVersion(name) {
   return null;
 }
 
-module.exports = { ROOT, PERF_DIR, log, findTestlib, loadNapiBaseline, machineInfo, packageVersion };
+module.exports = { ROOT, PERF_DIR, log, nodeFlags, findTestlib, loadNapiBaseline, machineInfo, packageVersion };
