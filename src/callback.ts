@@ -78,9 +78,14 @@ function checkCallbackType(t: TypeObject, what: string, proto: string): void {
 }
 
 /** koffi.proto(prototype), proto(name, result, params), proto(convention, name, result, params). */
+export const MAX_CALLBACK_ARGS = 64;
+
 export function proto(...args: unknown[]): TypeObject {
   const { sig, anonymous } = parseProto(args);
   const name = anonymous ? `<anonymous_${anonymousCount++}>` : sig.name;
+  // The callback dispatcher passes at most this many arguments to JS (native kMaxCallbackArgs).
+  if (sig.params.length > MAX_CALLBACK_ARGS)
+    throw new TypeError(`proto(): '${name}' has ${sig.params.length} parameters; callbacks take at most ${MAX_CALLBACK_ARGS}`);
   sig.params.forEach((t, i) => checkCallbackType(t, `parameter ${i + 1}`, name));
   checkCallbackType(sig.result, 'the result', name);
   const info: ProtoInfo = {

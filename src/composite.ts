@@ -66,7 +66,8 @@ export function makeAggregate(kind: 'struct' | 'pack' | 'union', args: unknown[]
 
 function layoutAggregate(kind: 'struct' | 'pack' | 'union', members: Record<string, unknown>, typeName: string,
                          target: TypeObject | null): TypeObject {
-  const layout: Record<string, MemberInfo> = {};
+  // No prototype: a member may be called '__proto__' or 'toString'.
+  const layout: Record<string, MemberInfo> = Object.create(null);
   let offset = 0;
   let size = 0;
   let alignment = 1;
@@ -194,16 +195,18 @@ export function makeEnumeration(args: unknown[]): TypeObject {
   const [values, storage] = rest;
   if (typeof values !== 'object' || values === null || Array.isArray(values))
     throw new TypeError(`enumeration(): expected an object of values, received ${describe(values)}`);
-  const out: Record<string, number | bigint> = {};
+  const out: Record<string, number | bigint> = Object.create(null);
   let min = 0n;
   let max = 0n;
+  let minKey = '';
+  let maxKey = '';
   for (const [key, v] of Object.entries(values)) {
     checkName(key, 'enumeration value');
     if (typeof v === 'number' ? !Number.isInteger(v) : typeof v !== 'bigint')
       throw new TypeError(`enumeration(): value '${key}' must be an integer, received ${typeof v === 'number' ? v : describe(v)}`);
     const b = BigInt(v as number | bigint);
-    if (b < min) min = b;
-    if (b > max) max = b;
+    if (b < min) [min, minKey] = [b, key];
+    if (b > max) [max, maxKey] = [b, key];
     out[key] = v as number | bigint;
   }
   let base: TypeObject;
@@ -214,7 +217,8 @@ export function makeEnumeration(args: unknown[]): TypeObject {
     const bits = BigInt(base.size * 8);
     const lo = p.startsWith('U') ? 0n : -(1n << (bits - 1n));
     const hi = p.startsWith('U') ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
-    if (min < lo || max > hi) throw new RangeError(`enumeration(): values do not fit in storage type '${base.name}'`);
+    if (min < lo) throw new RangeError(`enumeration(): value '${minKey}' (${min}) does not fit in storage type '${base.name}'`);
+    if (max > hi) throw new RangeError(`enumeration(): value '${maxKey}' (${max}) does not fit in storage type '${base.name}'`);
   } else if (min >= 0n) {
     base = resolveType(max <= 0xffffffffn ? 'uint32_t' : max <= 0xffffffffffffffffn ? 'uint64_t' : fail());
   } else {
@@ -224,14 +228,15 @@ export function makeEnumeration(args: unknown[]): TypeObject {
   if (name !== null) registerType(name, t);
   return t;
   function fail(): never {
-    throw new RangeError('enumeration(): values do not fit in any 64-bit integer type');
+    const [key, value] = max > 0xffffffffffffffffn || min >= 0n ? [maxKey, max] : [minKey, min];
+    throw new RangeError(`enumeration(): value '${key}' (${value}) does not fit in any 64-bit integer type${min < 0n && max >= 1n << 63n ? ` together with '${minKey}' (${min})` : ''}`);
   }
 }
 
 export function offsetOf(spec: unknown, member: unknown): number {
   const t = resolveType(spec);
   if (!t.members) throw new TypeError(`offsetof(): '${t.name}' is not a struct or union`);
-  if (typeof member !== 'string' || !(member in t.members))
+  if (typeof member !== 'string' || !Object.prototype.hasOwnProperty.call(t.members, member))
     throw new TypeError(`offsetof(): '${t.name}' has no member ${JSON.stringify(member)}`);
   return (t.members[member] as MemberInfo).offset;
 }

@@ -130,8 +130,10 @@ export const os = { errno: Object.freeze(native.errnoTable()) };
 
 export { config };
 
-export function stats(): { disposed: number; callbacks: number } {
-  return { disposed: native.stats().disposed + disposedInJs, callbacks: callbackStats().registered };
+/** disposed: results disposed so far; callbacks: registered callbacks; async: async calls in flight. */
+export function stats(): { disposed: number; callbacks: number; async: number } {
+  const s = native.stats();
+  return { disposed: s.disposed + disposedInJs, callbacks: callbackStats().registered, async: s.async };
 }
 
 export function address(value: unknown): bigint {

@@ -29,7 +29,20 @@ export interface Signature {
 const DIRECTION_NAMES: Record<Direction, string> = { in: 'Input', out: 'Output', inout: 'Inout' };
 
 function paramType(spec: unknown, index: number, fn: string): { type: TypeObject; direction: Direction } {
-  return checkParam(resolve(spec), index, fn);
+  let r: ResolvedType;
+  try {
+    r = resolve(spec);
+  } catch (err) {
+    if (err instanceof TypeError && spec === undefined) throw new TypeError(`${fn}(): parameter ${index + 1} has no type (undefined)`);
+    throw err;
+  }
+  return checkParam(r, index, fn);
+}
+
+/** Names handed to dlopen/dlsym: a NUL would silently cut them short. */
+export function checkCString(value: string, what: string): string {
+  if (value.includes('\0')) throw new TypeError(`${what} ${JSON.stringify(value)} contains a NUL character`);
+  return value;
 }
 
 function checkParam(r: ResolvedType, index: number, fn: string): { type: TypeObject; direction: Direction } {
@@ -84,7 +97,8 @@ export function parseSignature(args: readonly unknown[], what: string): Signatur
     if (typeof name === 'number') throw new Error(`${what}: ordinal function names exist only on Windows`);
     if (!Array.isArray(params)) throw new TypeError(`${what}: expected an array of parameter types, received ${describe(params)}`);
     let variadic = false;
-    const list = params.slice();
+    // Array.from turns holes into undefined, which then fails with the parameter's position.
+    const list = Array.from(params);
     if (list.length && list[list.length - 1] === '...') {
       variadic = true;
       list.pop();
@@ -124,7 +138,7 @@ export class Library {
       if (native.RTLD_DEEPBIND === undefined) throw new Error('The deep option (RTLD_DEEPBIND) is not available on this platform');
       flags |= native.RTLD_DEEPBIND;
     }
-    this.#handle = native.load(path, flags);
+    this.#handle = native.load(path === null ? null : checkCString(path, 'load(): path'), flags);
   }
 
   func(...args: unknown[]): Function {
@@ -145,7 +159,7 @@ export class Library {
   symbol(name: unknown, type?: unknown): bigint {
     if (typeof name !== 'string') throw new TypeError(`symbol(): expected a symbol name, received ${describe(name)}`);
     if (type !== undefined) resolve(type);
-    return native.symbol(this.#handle, name);
+    return native.symbol(this.#handle, checkCString(name, 'symbol(): name'));
   }
 
   unload(): void {
@@ -156,7 +170,7 @@ export class Library {
 }
 
 export function declare(handle: LibraryHandle, sig: Signature): Function {
-  return declareAt(handle, native.symbol(handle, sig.name), sig);
+  return declareAt(handle, native.symbol(handle, checkCString(sig.name, 'Function name')), sig);
 }
 
 /** A function at a known address (function pointers: koffi.call, decoded callbacks). */

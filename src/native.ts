@@ -20,7 +20,7 @@ export interface NativeAddon {
              dispose: number, names?: string[], offsets?: number[], types?: number[], counters?: number[]): number;
   errnoTable(): Record<string, number>;
   config(values?: Record<string, number>): Record<string, number>;
-  stats(): { disposed: number };
+  stats(): { disposed: number; async: number };
   address(value: unknown): bigint | null;
   layout: NativeLayout;
   memory: {

@@ -200,7 +200,16 @@ export class DirectedType {
 
 const specCache = new Map<string, ResolvedType>();
 
+/** Deeper pointer chains and more array dimensions than any C program needs are refused. */
+export const MAX_POINTER_DEPTH = 64;
+export const MAX_ARRAY_DIMENSIONS = 32;
+
 export function resolveSpec(spec: TypeSpec, text: string): ResolvedType {
+  const shown = text.length > 80 ? text.slice(0, 77) + '...' : text;
+  if (spec.pointer > MAX_POINTER_DEPTH)
+    throw new TypeError(`Too many pointer indirections (${spec.pointer}, at most ${MAX_POINTER_DEPTH}) in '${shown}'`);
+  if (spec.array.length > MAX_ARRAY_DIMENSIONS)
+    throw new TypeError(`Too many array dimensions (${spec.array.length}, at most ${MAX_ARRAY_DIMENSIONS}) in '${shown}'`);
   let t = registry.get(spec.base);
   if (!t) throw new TypeError(`Unknown or invalid type name '${spec.base}' in '${text}'`);
   for (let i = 0; i < spec.pointer; i++) t = pointerTo(t);
@@ -264,6 +273,8 @@ export function makeAlias(name: string, target: unknown): TypeObject {
 }
 
 export function makeNamedPointer(name: string | null, target: unknown, count: number | string = 1): TypeObject {
+  if (typeof count === 'number' && count > MAX_POINTER_DEPTH)
+    throw new RangeError(`Too many pointer indirections (${count}, at most ${MAX_POINTER_DEPTH})`);
   if (typeof count === 'string') {
     // pointer(name | null, type, 'countedBy'): a struct member pointing to an array whose length
     // is the sibling member `countedBy`.
@@ -272,7 +283,7 @@ export function makeNamedPointer(name: string | null, target: unknown, count: nu
     const t = makeType(name ?? pointerTo(ref).name, 'Pointer', 8, 8, { ref }, { countedBy: count });
     return name === null ? t : registerType(checkName(name, 'type'), t);
   }
-  if (!Number.isInteger(count) || count < 1 || count > 64)
+  if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`Invalid pointer depth ${String(count)}: expected an integer from 1 to 64`);
   let t = resolveType(target);
   for (let i = 0; i < count - 1; i++) t = pointerTo(t);

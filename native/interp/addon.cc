@@ -277,6 +277,7 @@ Napi::Value Stats(const Napi::CallbackInfo &info) {
   Runtime *rt = GetRuntime(info.Env());
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("disposed", Napi::Number::New(info.Env(), (double)rt->disposed));
+  out.Set("async", Napi::Number::New(info.Env(), (double)rt->async_in_flight));
   return out;
 }
 

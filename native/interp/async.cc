@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -30,6 +31,8 @@ namespace {
 
 struct AsyncCall {
   CallPlan *plan = nullptr;
+  // The object owning the plan: the declared function may be collected while its call runs.
+  v8::Global<v8::Value> plan_holder;
   uint8_t *block = nullptr;  // this call's arena memory, from the runtime's pool
   Arena arena;
   std::vector<void *> overflow;
@@ -39,6 +42,9 @@ struct AsyncCall {
   int err_no = 0;
   bool failed = false;
   std::vector<v8::Global<v8::Value>> args;  // kept for output parameters
+  // The memory of buffers passed to C: it stays alive even if JS detaches or transfers them
+  // while the call runs on a worker.
+  std::vector<std::shared_ptr<v8::BackingStore>> stores;
   v8::Global<v8::Function> callback;
   napi_deferred deferred = nullptr;
   v8::Global<v8::Value> error;
@@ -371,9 +377,13 @@ void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
   uint32_t argc = (uint32_t)info.Length();
   bool with_callback = argc == plan->nargs + 1 && info[(int)plan->nargs]->IsFunction();
   if (plan->nargs == kUnloadedArity) return ThrowUnloaded(isolate, plan);
-  if (!with_callback && argc != plan->nargs) {
+  // A function in the last place is the completion callback unless that parameter is itself a
+  // callback: fn.async(1, cb) for a two-argument function is missing an argument.
+  bool callback_short = argc == plan->nargs && argc > 0 && info[(int)argc - 1]->IsFunction() && !plan->last_arg_callback;
+  if (callback_short || (!with_callback && argc != plan->nargs)) {
     std::string msg = plan->name + ".async(): expected " + std::to_string(plan->nargs) + " argument" +
-                      (plan->nargs == 1 ? "" : "s") + " and an optional callback, received " + std::to_string(argc);
+                      (plan->nargs == 1 ? "" : "s") + " and an optional callback, received " +
+                      (callback_short ? std::to_string(argc - 1) + " and a callback" : std::to_string(argc));
     isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, msg)));
     return;
   }
@@ -382,6 +392,7 @@ void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
 
   auto *call = new AsyncCall();
   call->plan = plan;
+  call->plan_holder.Reset(isolate, info.Data());
   rt->async_in_flight++;
   if (with_callback) {
     call->callback.Reset(isolate, info[(int)plan->nargs].As<v8::Function>());
@@ -417,7 +428,16 @@ void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
     } else {
       if (plan->has_output) {
         call->args.resize(plan->nargs);
-        for (uint32_t i = 0; i < plan->nargs; i++) call->args[i].Reset(isolate, info[(int)i]);
+        for (uint32_t i = 0; i < plan->nargs; i++) {
+          v8::Local<v8::Value> arg = info[(int)i];
+          call->args[i].Reset(isolate, arg);
+          if (arg->IsArrayBufferView())
+            call->stores.push_back(arg.As<v8::ArrayBufferView>()->Buffer()->GetBackingStore());
+          else if (arg->IsArrayBuffer())
+            call->stores.push_back(arg.As<v8::ArrayBuffer>()->GetBackingStore());
+          else if (arg->IsSharedArrayBuffer())
+            call->stores.push_back(arg.As<v8::SharedArrayBuffer>()->GetBackingStore());
+        }
       }
       bool ok;
       {

@@ -17,6 +17,21 @@ int64_t DoubleToI64(double d) {
   return (int64_t)(uint64_t)m;
 }
 
+double BigIntToDouble(v8::Local<v8::BigInt> v) {
+  bool lossless;
+  int64_t small = v->Int64Value(&lossless);
+  if (lossless) return (double)small;
+  int words = v->WordCount();
+  if (words > 17) words = 17;  // beyond 2^1088 the result is infinite anyway
+  int sign = 0;
+  uint64_t digits[17];
+  v->ToWordsArray(&sign, &words, digits);
+  // Accumulated word by word from the top; a rare tie may round one ulp off Number(v).
+  double d = 0;
+  for (int i = words - 1; i >= 0; i--) d = d * 18446744073709551616.0 + (double)digits[i];
+  return sign ? -d : d;
+}
+
 uint64_t DoubleToU64(double d) {
   if (!std::isfinite(d)) return 0;
   d = std::trunc(d);
@@ -26,9 +41,10 @@ uint64_t DoubleToU64(double d) {
 
 Got GetPointer(Value v, uint32_t min_bytes, void **out) {
   if (v->IsBigInt()) {
+    // A negative or wider-than-64-bit BigInt is no address.
     bool lossless;
     *out = reinterpret_cast<void *>(v.As<v8::BigInt>()->Uint64Value(&lossless));
-    return Got::Ok;
+    return lossless ? Got::Ok : Got::WrongType;
   }
   if (v->IsArrayBufferView()) {
     auto view = v.As<v8::ArrayBufferView>();
@@ -214,7 +230,7 @@ static const char *Expected(uint32_t op) {
     case OP_ARG_BOOL: return "a boolean";
     case OP_ARG_F32:
     case OP_ARG_F64: return "a number";
-    case OP_ARG_PTR: return "a BigInt address, null, Buffer, TypedArray, ArrayBuffer or DataView";
+    case OP_ARG_PTR: return "a BigInt address from 0 to 2^64-1, null, Buffer, TypedArray, ArrayBuffer or DataView";
     case OP_ARG_STR:
     case OP_ARG_STR16:
     case OP_ARG_STR32: return "a string, null, a BigInt address or a buffer";

@@ -80,13 +80,16 @@ inline bool GetU64(Value v, uint64_t *out) {
   return false;
 }
 
+// The nearest double to a BigInt of any size (Number(v) in JS).
+double BigIntToDouble(v8::Local<v8::BigInt> v);
+
 inline bool GetF64(Value v, double *out) {
   if (v->IsNumber()) {
     *out = v.As<v8::Number>()->Value();
     return true;
   }
   if (v->IsBigInt()) {
-    *out = (double)v.As<v8::BigInt>()->Int64Value();
+    *out = BigIntToDouble(v.As<v8::BigInt>());
     return true;
   }
   return false;

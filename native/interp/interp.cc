@@ -72,7 +72,10 @@ bool CopyBack(v8::Isolate *isolate, Runtime *rt, const TypeDesc *ptr, const uint
   Marshal m{isolate, isolate->GetCurrentContext(), rt, Lifetime::Call, {}};
   if (target->IsArray() && pointee->kind != Kind::ARRAY) {
     auto array = target.As<v8::Array>();
+    // Only what was marshalled: a getter may have grown the array since.
+    uint64_t marshalled = PointeeCount(pointee, mem);
     uint32_t n = array->Length();
+    if (n > marshalled) n = (uint32_t)marshalled;
     for (uint32_t i = 0; i < n; i++) {
       v8::Local<v8::Value> element = m.Decode(pointee, mem + (size_t)i * pointee->size);
       if (element.IsEmpty() || array->Set(m.context, i, element).IsNothing()) return false;
@@ -271,6 +274,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     // (buffers passed as pointers or strings) or must write back into them.
     if (inst.op == OP_POST_OUT || inst.op == OP_ARG_PTR || inst.op == OP_ARG_OUT || (inst.op >= OP_ARG_STR && inst.op <= OP_ARG_STR32))
       plan->has_output = true;
+    if (inst.op == OP_ARG_CALLBACK && inst.arg + 1 == plan->nargs) plan->last_arg_callback = true;
     if (inst.op == OP_ARG_CALLBACK &&
         (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes || !IsCallbackProto(plan->rt, inst.aux)))
       return false;

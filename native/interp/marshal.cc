@@ -35,6 +35,32 @@ void FreeTypes(Runtime *rt) {
   rt->encoded_strings.clear();
 }
 
+// Memory for `count` pointees, preceded by the count: copy-back after the call reads it, so it
+// never reads more than was marshalled even if the JS array grew meanwhile.
+uint8_t *Marshal::AllocatePointee(const TypeDesc *ref, uint64_t count, v8::Local<v8::Value> value) {
+  uint64_t bytes = (uint64_t)ref->size * (count ? count : 1);
+  if (bytes > rt->config.max_type_size) {
+    error.range = true;
+    error.expected = "at most " + std::to_string(rt->config.max_type_size) + " bytes of pointees (max_type_size)";
+    error.received = std::to_string(count) + " elements of " + std::to_string(ref->size) + " bytes";
+    return nullptr;
+  }
+  size_t align = ref->align < 16 ? 16 : ref->align;
+  uint8_t *mem = Allocate((size_t)bytes + align, align);
+  if (!mem) {
+    Fail("memory for the pointee", value);
+    return nullptr;
+  }
+  memset(mem, 0, (size_t)bytes + align);
+  Put<uint64_t>(mem + align - 8, count);
+  return mem + align;
+}
+
+uint64_t PointeeCount(const TypeDesc *ref, const uint8_t *mem) {
+  (void)ref;
+  return Get<uint64_t>(mem - 8);
+}
+
 uint8_t *Marshal::Allocate(size_t size, size_t align) {
   if (lifetime == Lifetime::Call) {
     uint8_t *p = rt->arena.Alloc(size ? size : 1, align < 8 ? 8 : align);
@@ -167,18 +193,25 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
     }
     case Kind::PTR: {
       void *p;
-      Got got = GetPointer(value, 0, &p);
+      const TypeDesc *ref = type->ref;
+      Got got = GetPointer(value, ref ? ref->size : 0, &p);
       if (got == Got::Ok) {
         Put<void *>(dst, p);
         return true;
       }
+      if (got == Got::TooSmall) {
+        error.range = true;
+        error.expected = "a buffer of at least " + std::to_string(ref->size) + " bytes (" + ref->name + ")";
+        error.received = DescribeValue(isolate, value) + " of " + std::to_string(value.As<v8::ArrayBufferView>()->ByteLength()) + " bytes";
+        return false;
+      }
       // An object or array for a typed pointer becomes a temporary pointee.
-      const TypeDesc *ref = type->ref;
-      if (ref && ref->size && value->IsObject() && !value->IsFunction()) {
+      if (ref && ref->size && value->IsObject() && !value->IsFunction() && !value->IsArrayBufferView() &&
+          !value->IsArrayBuffer() && !value->IsSharedArrayBuffer()) {
         uint32_t count = 1;
         if (value->IsArray() && ref->kind != Kind::ARRAY) count = value.As<v8::Array>()->Length();
-        uint8_t *mem = Allocate((size_t)ref->size * (count ? count : 1), ref->align);
-        if (!mem) return Fail("memory for the pointee", value);
+        uint8_t *mem = AllocatePointee(ref, count, value);
+        if (!mem) return false;
         if (value->IsArray() && ref->kind != Kind::ARRAY) {
           auto array = value.As<v8::Array>();
           for (uint32_t i = 0; i < count; i++) {
@@ -222,20 +255,45 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
     }
     case Kind::UNION: {
       memset(dst, 0, type->size);
-      if (!value->IsObject()) return Fail("an object with one member", value);
+      const char *expected = "a koffi.Union or an object with exactly one member of the union";
+      if (!value->IsObject() || value->IsArray() || value->IsFunction() || value->IsArrayBufferView() ||
+          value->IsArrayBuffer() || value->IsDate())
+        return Fail(expected, value);
       auto object = value.As<v8::Object>();
-      for (const MemberDesc &member : type->members) {
-        v8::Local<v8::Value> field;
-        if (!object->Get(context, member.key.Get(isolate)).ToLocal(&field)) {
-          error.pending_js = true;
+      // koffi.Union objects expose only their active member; plain objects name exactly one.
+      v8::Local<v8::Symbol> raw = v8::Symbol::For(isolate, NewString(isolate, "callplan.union.raw"));
+      v8::Maybe<bool> is_union = object->Has(context, raw);
+      if (is_union.IsNothing()) return error.pending_js = true, false;
+      const MemberDesc *chosen = nullptr;
+      v8::Local<v8::Value> field;
+      if (is_union.FromJust()) {
+        for (const MemberDesc &member : type->members) {
+          if (!object->Get(context, member.key.Get(isolate)).ToLocal(&field)) return error.pending_js = true, false;
+          if (!field->IsUndefined()) {
+            chosen = &member;
+            break;
+          }
+        }
+        if (!chosen) return Fail("a koffi.Union with an active member", value);
+      } else {
+        v8::Local<v8::Array> keys;
+        if (!object->GetOwnPropertyNames(context).ToLocal(&keys)) return error.pending_js = true, false;
+        if (keys->Length() != 1) return Fail(expected, value);
+        v8::Local<v8::Value> key;
+        if (!keys->Get(context, 0).ToLocal(&key)) return error.pending_js = true, false;
+        v8::String::Utf8Value name(isolate, key);
+        for (const MemberDesc &member : type->members)
+          if (*name && member.name == *name) chosen = &member;
+        if (!chosen) {
+          error.expected = "one of the members of " + type->name;
+          error.received = std::string("member '") + (*name ? *name : "?") + "'";
           return false;
         }
-        if (field->IsUndefined()) continue;
-        if (!Encode(member.type, field, dst)) {
-          error.path = "." + member.name + error.path;
-          return false;
-        }
-        return true;
+        if (!object->Get(context, key).ToLocal(&field)) return error.pending_js = true, false;
+      }
+      if (!Encode(chosen->type, field, dst)) {
+        error.path = "." + chosen->name + error.path;
+        return false;
       }
       return true;
     }

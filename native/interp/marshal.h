@@ -71,6 +71,8 @@ struct Marshal {
   bool DecodeInto(const TypeDesc *type, const uint8_t *src, v8::Local<v8::Value> target);
 
   uint8_t *Allocate(size_t size, size_t align);
+  // Zeroed memory for `count` pointees, headed by the count (see PointeeCount).
+  uint8_t *AllocatePointee(const TypeDesc *ref, uint64_t count, v8::Local<v8::Value> value);
 
  private:
   bool Fail(const char *expected, v8::Local<v8::Value> value);
@@ -88,6 +90,9 @@ v8::Local<v8::Value> DecodeScalar(v8::Isolate *isolate, Kind kind, const uint8_t
 void ThrowEncodeError(v8::Isolate *isolate, const std::string &where, const EncodeError &error);
 
 TypeDesc *GetTypeDesc(Runtime *rt, uint32_t id);
+
+// How many pointees were marshalled into memory from AllocatePointee.
+uint64_t PointeeCount(const TypeDesc *ref, const uint8_t *mem);
 
 // koffi.as(value, 'T *'): the wrapped value and its pointer type.
 bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v8::Local<v8::Value> *inner,

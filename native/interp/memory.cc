@@ -5,6 +5,8 @@
 #include "marshal.h"
 
 #include <cstdlib>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace callplan {
@@ -12,6 +14,9 @@ namespace callplan {
 namespace {
 
 using Info = v8::FunctionCallbackInfo<v8::Value>;
+
+// The largest ArrayBuffer V8 accepts (typed arrays of bytes have the same bound).
+constexpr uint64_t kMaxViewBytes = v8::TypedArray::kMaxLength;
 
 Runtime *RuntimeOf(const Info &info) {
   return static_cast<Runtime *>(info.Data().As<v8::External>()->Value());
@@ -26,12 +31,30 @@ void Throw(v8::Isolate *isolate, const std::string &msg, bool range = false, boo
 
 // Resolves (pointer | buffer, offset) to an address with `need` readable bytes. Buffers are
 // bounds-checked; raw addresses cannot be, except that NULL is refused.
+// An exact integer from a Number (a safe integer) or a BigInt (64-bit); nothing is wrapped.
+bool ExactInteger(v8::Local<v8::Value> v, int64_t *out) {
+  if (v->IsNumber()) {
+    double d = v.As<v8::Number>()->Value();
+    if (!(d == std::trunc(d)) || d > 9007199254740991.0 || d < -9007199254740991.0) return false;
+    *out = (int64_t)d;
+    return true;
+  }
+  if (v->IsBigInt()) {
+    bool lossless;
+    *out = v.As<v8::BigInt>()->Int64Value(&lossless);
+    return lossless;
+  }
+  return false;
+}
+
 uint8_t *Locate(const Info &info, const char *fn, v8::Local<v8::Value> target, v8::Local<v8::Value> offset_value,
-                size_t need) {
+                size_t need, size_t *available = nullptr) {
   v8::Isolate *isolate = info.GetIsolate();
   int64_t offset = 0;
-  if (!offset_value->IsUndefined() && !GetI64(offset_value, &offset)) {
-    Throw(isolate, std::string(fn) + "(): offset must be a number, received " + DescribeValue(isolate, offset_value), false, true);
+  if (!offset_value->IsUndefined() && !ExactInteger(offset_value, &offset)) {
+    Throw(isolate, std::string(fn) + "(): offset must be an integer Number or BigInt, received " +
+                       DescribeValue(isolate, offset_value) + (offset_value->IsNumber() ? " " + std::to_string(offset_value.As<v8::Number>()->Value()) : ""),
+          true);
     return nullptr;
   }
   if (target->IsArrayBufferView() || target->IsArrayBuffer()) {
@@ -51,15 +74,21 @@ uint8_t *Locate(const Info &info, const char *fn, v8::Local<v8::Value> target, v
                          " do not fit in a buffer of " + std::to_string(bytes) + " bytes", true);
       return nullptr;
     }
+    if (available) *available = bytes - (size_t)offset;
     return data + offset;
   }
   if (target->IsBigInt()) {
     bool lossless;
     uint64_t addr = target.As<v8::BigInt>()->Uint64Value(&lossless);
+    if (!lossless) {
+      Throw(isolate, std::string(fn) + "(): a pointer is a BigInt from 0 to 2^64-1", true);
+      return nullptr;
+    }
     if (!addr) {
       Throw(isolate, std::string(fn) + "(): cannot access memory at a NULL pointer");
       return nullptr;
     }
+    if (available) *available = SIZE_MAX;
     return reinterpret_cast<uint8_t *>(addr + (uint64_t)offset);
   }
   Throw(isolate, std::string(fn) + "(): expected a BigInt pointer or a buffer, received " + DescribeValue(isolate, target), false, true);
@@ -96,7 +125,11 @@ void Free(const Info &info) {
     Throw(isolate, "free(): expected a BigInt pointer from alloc(), received " + DescribeValue(isolate, info[0]), false, true);
     return;
   }
-  if (GetPointer(info[0], 0, &p) == Got::Ok) free(p);
+  if (GetPointer(info[0], 0, &p) != Got::Ok) {
+    Throw(isolate, "free(): a pointer is a BigInt from 0 to 2^64-1, received " + DescribeValue(isolate, info[0]), true);
+    return;
+  }
+  free(p);
 }
 
 // decode(target, offset, type)
@@ -120,19 +153,27 @@ void DecodeString(const Info &info) {
   v8::Isolate *isolate = info.GetIsolate();
   uint32_t unit = info[2].As<v8::Uint32>()->Value();
   int64_t length = -1;
-  GetI64(info[3], &length);
-  size_t need = length < 0 ? unit : (size_t)length * unit;
-  const uint8_t *src = Locate(info, "decode", info[0], info[1], need);
+  if (!info[3]->IsUndefined() && (!ExactInteger(info[3], &length) || length < -1 || length > (int64_t)v8::String::kMaxLength)) {
+    Throw(isolate, "decode(): a string length is an integer from -1 (up to the NUL) to " + std::to_string(v8::String::kMaxLength) +
+                       ", received " + DescribeValue(isolate, info[3]), true);
+    return;
+  }
+  size_t need = length < 0 ? 0 : (size_t)length * unit;
+  size_t available = 0;
+  const uint8_t *src = Locate(info, "decode", info[0], info[1], need, &available);
   if (!src) return;
   if (length < 0) {
-    length = 0;
+    // Up to the NUL, but never past the end of a buffer.
+    size_t limit = available / unit;
+    size_t n = 0;
     if (unit == 1) {
-      while (src[length]) length++;
+      while (n < limit && src[n]) n++;
     } else if (unit == 2) {
-      while (reinterpret_cast<const uint16_t *>(src)[length]) length++;
+      while (n < limit && reinterpret_cast<const uint16_t *>(src)[n]) n++;
     } else {
-      while (reinterpret_cast<const uint32_t *>(src)[length]) length++;
+      while (n < limit && reinterpret_cast<const uint32_t *>(src)[n]) n++;
     }
+    length = (int64_t)n;
   }
   if (length > (int64_t)v8::String::kMaxLength) {
     Throw(isolate, "decode(): string too long", true);
@@ -170,15 +211,22 @@ void Encode(const Info &info) {
 void View(const Info &info) {
   v8::Isolate *isolate = info.GetIsolate();
   int64_t length = -1;
-  if (!GetI64(info[1], &length) || length < 0) {
-    Throw(isolate, "view(): length must be a non-negative number", true);
+  if (!ExactInteger(info[1], &length) || length < 0 || (uint64_t)length > kMaxViewBytes) {
+    Throw(isolate, "view(): length must be an integer from 0 to " + std::to_string(kMaxViewBytes) +
+                       ", received " + DescribeValue(isolate, info[1]), true);
     return;
   }
   uint8_t *data = Locate(info, "view", info[0], v8::Undefined(isolate), (size_t)length);
   if (!data) return;
   std::unique_ptr<v8::BackingStore> store =
       v8::ArrayBuffer::NewBackingStore(data, (size_t)length, [](void *, size_t, void *) {}, nullptr);
-  info.GetReturnValue().Set(v8::ArrayBuffer::New(isolate, std::move(store)));
+  v8::Local<v8::ArrayBuffer> view = v8::ArrayBuffer::New(isolate, std::move(store));
+  // A view over JS memory keeps that memory's owner alive.
+  if (info[0]->IsObject()) {
+    v8::Local<v8::Private> key = v8::Private::ForApi(isolate, NewString(isolate, "callplan.view.source"));
+    if (view->SetPrivate(isolate->GetCurrentContext(), key, info[0]).IsNothing()) return;
+  }
+  info.GetReturnValue().Set(view);
 }
 
 // cast(value, pointerType) -> an object the marshaller reads as `value` of that pointer type.

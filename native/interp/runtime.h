@@ -114,6 +114,7 @@ struct CallPlan {
   uint32_t frame_bytes = 0;
   std::vector<Inst> code;
   std::vector<std::string> arg_types;  // C type name per argument, for errors only
+  bool last_arg_callback = false;      // the last parameter takes a function (async callback detection)
   bool has_output = false;             // async calls keep their JS arguments alive until completion
   std::string name;
 };
