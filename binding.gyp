@@ -15,7 +15,7 @@
         "native/trampolines/x64_sysv.S"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-O3"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-O3"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],

@@ -37,8 +37,8 @@ export interface PlanOptions {
 
 export interface Plan {
   words: Uint32Array;
-  /** Human-readable listing, for tests and debugging. */
-  listing: string[];
+  /** Human-readable listing, for tests and debugging (built on first access). */
+  readonly listing: string[];
 }
 
 /** Dispose kind operand: 0 none, 1 C free(). */
@@ -115,8 +115,12 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
   words[2] = frameBytes;
   words[3] = insts.length;
   insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
-  const listing = insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`);
-  return { words, listing };
+  return {
+    words,
+    get listing() {
+      return insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`);
+    },
+  };
 }
 
 // Plans depend only on the signature, so declarations of the same signature share one.
