@@ -111,6 +111,7 @@ void DeletePlan(napi_env, void *data, void *) {
   else
     plan->lib->plans = plan->next;
   if (plan->next) plan->next->prev = plan->prev;
+  plan->rt->plans.erase(plan);
   ReleaseLibrary(plan->lib);
   delete plan;
 }
@@ -125,6 +126,12 @@ void MakeAsyncFunction(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::V
     return;
   async->SetName(NewString(isolate, plan->name + ".async"));
   info.GetReturnValue().Set(async);
+}
+
+void OnHolderCollected(const v8::WeakCallbackInfo<CallPlan> &data) {
+  CallPlan *plan = data.GetParameter();
+  plan->holder.Reset();
+  DeletePlan(nullptr, plan, nullptr);
 }
 
 // install(words: Uint32Array, lib, address: BigInt, name, argTypes: string joined by newlines) -> Function
@@ -169,7 +176,10 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   // fn.async is made on first access: most functions are never called asynchronously.
   fn->SetLazyDataProperty(context, NewString(isolate, "async"), MakeAsyncFunction, holder).Check();
   // Both functions share the plan through the holder, so it lives as long as either does.
-  napi_add_finalizer(env, ToNapi(holder), plan, DeletePlan, nullptr, nullptr);
+  // A plain weak handle: cheaper than a Node-API finalizer for thousands of declarations.
+  plan->holder.Reset(isolate, holder);
+  rt->plans.insert(plan);
+  plan->holder.SetWeak(plan, OnHolderCollected, v8::WeakCallbackType::kParameter);
   return Napi::Value(env, ToNapi(fn));
 }
 
@@ -323,6 +333,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
         r->plan_holder.Reset();
+        // Plans still reachable at teardown never see their weak callback.
+        while (!r->plans.empty()) {
+          CallPlan *plan = *r->plans.begin();
+          plan->holder.Reset();
+          DeletePlan(nullptr, plan, nullptr);
+        }
         r->context.Reset();
         FreeAsyncPool(r);
         r->cast_template.Reset();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace callplan {
@@ -89,7 +90,8 @@ struct Runtime {
   v8::Global<v8::Context> context;
   uint64_t async_in_flight = 0;
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
-  AsyncPool *async = nullptr;         // worker threads, started by the first async call
+  AsyncPool *async = nullptr;
+  std::unordered_set<CallPlan *> plans;  // live declared functions, deleted at teardown         // worker threads, started by the first async call
   // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
   // when their call returns; `attention` is raised when a callback threw or when callbacks from
   // other threads are queued, and checked once after each native call; `in_native` is set
@@ -106,6 +108,7 @@ struct Runtime {
 // A declared function: the pre-decoded plan plus what error messages need.
 struct CallPlan {
   Runtime *rt = nullptr;
+  v8::Global<v8::Object> holder;  // weak: the plan is deleted when its functions are collected
   LibraryState *lib = nullptr;
   CallPlan *prev = nullptr;
   CallPlan *next = nullptr;
