@@ -634,3 +634,23 @@ t.test('a Buffer passed to an async call stays valid until the call completes', 
   t.ok(out && out.done === 4, 'all four memset calls completed');
   t.end();
 });
+
+t.test('callbacks passed to an async call run on the JS thread, and their exceptions reject the call', async (t) => {
+  const libc = koffi.load(null);
+  const Cmp = koffi.proto('int AsyncCmp(const void *a, const void *b)');
+  const qsort = libc.func('void qsort(_Inout_ int32_t *base, size_t n, size_t size, AsyncCmp *cmp)');
+  const values = Array.from({ length: 200 }, (_, i) => (i * 7919) % 200);
+  const { isMainThread } = require('node:worker_threads');
+  let onMain = true;
+  let calls = 0;
+  await qsort.async(values, values.length, 4, (a, b) => {
+    calls++;
+    onMain = onMain && isMainThread;
+    return koffi.decode(a, 'int32_t') - koffi.decode(b, 'int32_t');
+  });
+  t.ok(calls > 0, 'the comparator ran');
+  t.ok(onMain, 'on the JS thread');
+  t.same(values, Array.from({ length: 200 }, (_, i) => i), 'sorted, and copied back');
+  const boom = new Error('comparator failed');
+  await t.rejects(qsort.async([3, 1, 2], 3, 4, () => { throw boom; }), boom);
+});
