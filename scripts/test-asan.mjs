@@ -21,7 +21,8 @@ const nodeInclude = process.env.CALLPLAN_NODE_INCLUDE || join(dirname(process.ex
 // Node's and node-addon-api's headers are system headers: their warnings are not ours.
 const includes = [...[nodeInclude, dirname(require.resolve('node-addon-api/package.json'))].map((i) => `-isystem${i}`), `-I${join(root, 'native', 'interp')}`];
 const defines = target.defines.map((d) => `-D${d}`);
-const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer'];
+// vptr checks need RTTI that Node's own objects (V8 backing stores held in shared_ptr) lack.
+const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize=vptr', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer'];
 
 function stale() {
   if (!existsSync(addon)) return true;

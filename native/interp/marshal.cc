@@ -472,7 +472,7 @@ v8::Local<v8::Value> Marshal::DecodeArray(const TypeDesc *type, const uint8_t *s
         return ToLocal(buffer);
       }
       v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes);
-      memcpy(buffer->Data(), src, bytes);
+      if (bytes) memcpy(buffer->Data(), src, bytes);
       switch (elem->kind) {
         case Kind::I8: return v8::Int8Array::New(buffer, 0, length);
         case Kind::U8: return v8::Uint8Array::New(buffer, 0, length);
@@ -510,7 +510,7 @@ bool Marshal::DecodeInto(const TypeDesc *type, const uint8_t *src, v8::Local<v8:
     if (has.IsNothing()) return false;
     if (has.FromJust()) {
       v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, type->size);
-      memcpy(buffer->Data(), src, type->size);
+      if (type->size) memcpy(buffer->Data(), src, type->size);
       return object->Set(context, raw, v8::Uint8Array::New(buffer, 0, type->size)).IsJust();
     }
   }
