@@ -105,20 +105,7 @@ dispatch:
     default:
       return false;
   }
-#undef HANDLER
-#undef NEXT
-#undef FAIL
-#undef FAIL_ARG
-#undef ARGV
-#undef SET_I32
-#undef SET_U32
-#undef SET_F64
-#undef SET_BOOL
-#undef SET_I64
-#undef SET_U64
-#undef SET_VALUE
-#undef SET_NULL
-#undef SET_UNDEFINED
+#include "handlers_end.inc"
 }
 
 // Swaps the call's arena and overflow list into the runtime for the duration of a phase, so

@@ -217,21 +217,8 @@ cleanup:
   rt->arena.top = mark;
   if (rt->transients.size() != transient_mark) ReleaseTransients(rt, transient_mark);
   if (rt->overflow.size() != overflow_mark) FreeOverflow(rt, overflow_mark);
-#undef HANDLER
 #undef DISPATCH
-#undef NEXT
-#undef FAIL
-#undef FAIL_ARG
-#undef ARGV
-#undef SET_I32
-#undef SET_U32
-#undef SET_F64
-#undef SET_BOOL
-#undef SET_I64
-#undef SET_U64
-#undef SET_VALUE
-#undef SET_NULL
-#undef SET_UNDEFINED
+#include "handlers_end.inc"
 }
 
 static bool TakesType(uint32_t op) {
