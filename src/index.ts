@@ -1,6 +1,6 @@
 // The public API: a drop-in for Koffi 3.
 import { native } from './native.js';
-import { Library, disposedInJs, type LoadOptions } from './library.js';
+import { Library, disposedInJs, warnOnce, type LoadOptions } from './library.js';
 import {
   types, resolveType, makeOpaque, makeAlias, makeNamedPointer, DirectedType, describe,
   makeDisposable, checkName, registerType, resetTypes, type TypeObject,
@@ -35,11 +35,8 @@ export function type(spec: unknown): TypeObject {
   return resolveType(spec);
 }
 
-const warned = new Set<string>();
 function deprecated(name: string, instead: string): void {
-  if (warned.has(name)) return;
-  warned.add(name);
-  process.emitWarning(`koffi.${name}() is deprecated, use koffi.${instead}() instead`, 'DeprecationWarning');
+  warnOnce(`koffi.${name}()`, `koffi.${name}() is deprecated, use koffi.${instead}() instead`);
 }
 
 export function resolve(spec: unknown): TypeObject {

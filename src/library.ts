@@ -2,8 +2,8 @@
 // installed once in the native interpreter.
 import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
-import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType } from './types.js';
-import { compilePlan, compilePlanCached } from './plan.js';
+import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType, stringUnit } from './types.js';
+import { compilePlan, compilePlanCached, typeKey } from './plan.js';
 
 export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
 
@@ -197,22 +197,8 @@ function disposerOf(t: TypeObject): ((p: bigint) => void) | null {
   return d === 'free' || d === undefined ? (p: bigint) => native.memory.free(p) : d;
 }
 
-const DECODE_UNITS: Record<string, number> = { String: 1, String16: 2, String32: 4 };
-
 function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => void): Function {
-  const unit = DECODE_UNITS[sig.result.primitive];
-  const fn = function (this: unknown, ...args: unknown[]) {
-    const p = raw(...args) as bigint | null;
-    if (p === null) return null;
-    try {
-      return unit ? native.memory.decodeString(p, 0, unit, -1) : p;
-    } finally {
-      dispose(p);
-      disposedInJs++;
-    }
-  };
-  Object.defineProperty(fn, 'name', { value: sig.name });
-  const rawAsync = (raw as unknown as { async: (...args: unknown[]) => Promise<unknown> }).async;
+  const unit = stringUnit(sig.result);
   const convert = (p: unknown) => {
     if (p === null) return null;
     try {
@@ -222,6 +208,11 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
       disposedInJs++;
     }
   };
+  const fn = function (this: unknown, ...args: unknown[]) {
+    return convert(raw(...args));
+  };
+  Object.defineProperty(fn, 'name', { value: sig.name });
+  const rawAsync = (raw as unknown as { async: (...args: unknown[]) => Promise<unknown> }).async;
   Object.defineProperty(fn, 'async', {
     value: function (...args: unknown[]) {
       const cb = args.length > sig.params.length && typeof args[args.length - 1] === 'function' ? args.pop() as Function : null;
@@ -255,7 +246,9 @@ function defineInfo(fn: Function, sig: Signature): void {
 // types is compiled once and cached.
 function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature): Function {
   const fixed = sig.params.length;
-  const cache = new Map<string, Function>();
+  // Per list of variadic types: the installed function, and which values are floats (rounded
+  // to float precision here, before C promotes them to double).
+  const cache = new Map<string, { target: Function; floats: boolean[] }>();
   const name = sig.name;
   const fn = function (this: unknown, ...args: unknown[]) {
     if (args.length < fixed || (args.length - fixed) % 2 !== 0)
@@ -263,29 +256,31 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
     let key = '';
     for (let i = fixed; i < args.length; i += 2) {
       const t = args[i];
-      key += (typeof t === 'string' ? t : isTypeObjectName(t)) + '\u0000';
+      // Length-prefixed strings and numbered objects: no string can pass for a TypeObject.
+      key += typeof t === 'string' ? `s${t.length}:${t}` : typeof t === 'object' && t !== null ? `o${typeKey(t)};` : `?${String(t)};`;
     }
-    let target = cache.get(key);
-    if (!target) {
+    let entry = cache.get(key);
+    if (!entry) {
       const extra: TypeObject[] = [];
+      const floats: boolean[] = [];
       for (let i = fixed; i < args.length; i += 2) {
         const r = resolve(args[i]);
         if (r.array.length || r.type.primitive === 'Void')
           throw new TypeError(`${name}(): variadic argument ${(i - fixed) / 2 + 1} has invalid type '${r.type.name}'`);
+        floats.push(r.type.primitive === 'Float32');
         extra.push(promote(r.type));
       }
       const params = [...sig.params, ...extra];
       const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions });
-      target = native.install(plan.words, handle, address, name, params.map((t) => t.name).join('\n'));
-      if (cache.size < 1024) cache.set(key, target);
+      entry = { target: native.install(plan.words, handle, address, name, params.map((t) => t.name).join('\n')), floats };
+      if (cache.size < 1024) cache.set(key, entry);
     }
     const values: unknown[] = args.slice(0, fixed);
-    for (let i = fixed + 1; i < args.length; i += 2) {
+    for (let i = fixed + 1, k = 0; i < args.length; i += 2, k++) {
       const v = args[i];
-      // A float is rounded to float precision before C promotes it to double.
-      values.push(typeof v === 'number' && isFloatSpec(args[i - 1]) ? Math.fround(v) : v);
+      values.push(entry.floats[k] && typeof v === 'number' ? Math.fround(v) : v);
     }
-    return target(...values);
+    return entry.target(...values);
   };
   Object.defineProperty(fn, 'name', { value: name });
   Object.defineProperty(fn, 'async', {
@@ -295,21 +290,6 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
   });
   defineInfo(fn, sig);
   return fn;
-}
-
-let anonymousTypeIds = new WeakMap<object, string>();
-let nextTypeId = 0;
-function isTypeObjectName(t: unknown): string {
-  if (typeof t === 'object' && t !== null) {
-    let id = anonymousTypeIds.get(t);
-    if (!id) anonymousTypeIds.set(t, (id = `#${nextTypeId++}`));
-    return id;
-  }
-  return String(t);
-}
-
-function isFloatSpec(spec: unknown): boolean {
-  return resolve(spec).type.primitive === 'Float32';
 }
 
 // Default argument promotions of C: float becomes double in a variadic call.

@@ -1,13 +1,12 @@
 // Memory helpers: alloc/free, decode/encode (with the decode.<type> shortcuts), view, as().
 import { native } from './native.js';
-import { resolveType, describe, type TypeObject } from './types.js';
+import { resolveType, describe, type TypeObject, stringUnit } from './types.js';
 import { describeType } from './describe.js';
 import { makeArray } from './composite.js';
 import { functionAt } from './callback.js';
 
 type Target = bigint | ArrayBufferView | ArrayBuffer;
 
-const STRING_UNITS: Record<string, number> = { String: 1, String16: 2, String32: 4 };
 
 function count(len: unknown, fn: string): number {
   if (typeof len !== 'number' || !Number.isInteger(len) || len < -1)
@@ -65,7 +64,7 @@ function decodeGeneral(target: Target, rest: unknown[]): unknown {
   }
   if (len === undefined) return native.memory.decode(target, offset, describeType(t));
   const n = count(len, 'decode');
-  const unit = STRING_UNITS[t.primitive];
+  const unit = stringUnit(t);
   if (unit) {
     // A string type reads the pointer stored there, then `n` units of it (-1: up to the NUL).
     const p = native.memory.decode(target, offset, describeType(resolveType('void *'))) as bigint | null;
@@ -92,7 +91,7 @@ export function view(ptr: unknown, len: unknown): ArrayBuffer {
 
 export function as(value: unknown, spec: unknown): object {
   const t = resolveType(spec);
-  if (t.primitive !== 'Pointer' && !STRING_UNITS[t.primitive])
+  if (t.primitive !== 'Pointer' && !stringUnit(t))
     throw new TypeError(`as(): expected a pointer type such as 'T *', received '${t.name}'`);
   return native.memory.cast(value, describeType(t));
 }

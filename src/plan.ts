@@ -124,12 +124,13 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
 }
 
 // Plans depend only on the signature, so declarations of the same signature share one.
-const typeIds = new WeakMap<TypeObject, number>();
+const typeIds = new WeakMap<object, number>();
 let nextTypeId = 0;
 const planCache = new Map<string, { words: Uint32Array; argTypes: string }>();
 const PLAN_CACHE_LIMIT = 4096;
 
-function typeKey(t: TypeObject): number {
+/** A small number per type object, for cache keys (plans here, variadic type lists in library.ts). */
+export function typeKey(t: object): number {
   let id = typeIds.get(t);
   if (id === undefined) typeIds.set(t, (id = nextTypeId++));
   return id;

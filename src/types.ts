@@ -159,6 +159,11 @@ export function resetTypes(): void {
   specCache.clear();
 }
 
+/** Bytes per code unit of the string types (0 for every other type). */
+export function stringUnit(t: TypeObject): number {
+  return t.primitive === 'String' ? 1 : t.primitive === 'String16' ? 2 : t.primitive === 'String32' ? 4 : 0;
+}
+
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function checkName(name: unknown, what: string): string {
