@@ -12,17 +12,7 @@ const paths = require('../build/testlib/paths.json');
 const ROOT = path.join(__dirname, '..');
 const lib = koffi.load(paths.cptest);
 
-// Returns the exception thrown by fn (or fails when nothing is thrown).
-function caught(t, fn, msg) {
-  try {
-    fn();
-  } catch (e) {
-    t.pass(`${msg}: throws`);
-    return e;
-  }
-  t.fail(`${msg}: should throw`);
-  return new Error('(nothing thrown)');
-}
+const caught = require('./support/caught.js');
 
 function child(code) {
   const prelude = `const koffi = require(${JSON.stringify(ROOT)}); const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});\n`;

@@ -34,17 +34,7 @@ function childJSON(t, code) {
 }
 
 // Helper text for children: try something, report { ok, value } or { ok: false, type, message }.
-// Returns the exception thrown by fn (or fails the test when nothing is thrown).
-function caught(t, fn, msg) {
-  try {
-    fn();
-  } catch (e) {
-    t.pass(`${msg}: throws`);
-    return e;
-  }
-  t.fail(`${msg}: should throw`);
-  return new Error('(nothing thrown)');
-}
+const caught = require('./support/caught.js');
 
 const TRY = `function attempt(f) { try { return { ok: true, value: f() }; } catch (e) { return { ok: false, type: e && e.constructor && e.constructor.name, message: String(e && e.message) }; } }\n`;
 
