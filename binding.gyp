@@ -9,10 +9,8 @@
         "native/interp/marshal.cc",
         "native/interp/memory.cc",
         "native/interp/async.cc",
-        "native/asm/x64_sysv.S",
         "native/interp/callback.cc",
-        "native/interp/poll.cc",
-        "native/trampolines/x64_sysv.S"
+        "native/interp/poll.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],
       "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -22,7 +20,9 @@
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fno-exceptions", "-fvisibility=hidden"],
       "ldflags": ["-ldl"],
       "conditions": [
-        ["OS=='linux' and target_arch=='x64'", {}]
+        ["target_arch=='x64'", {"sources": ["native/asm/x64_sysv.S", "native/trampolines/x64_sysv.S"]}],
+        ["target_arch=='arm64'", {"sources": ["native/asm/arm64_aapcs.S", "native/trampolines/arm64_aapcs.S"]}],
+        ["target_arch=='ia32'", {"sources": ["native/asm/i386_sysv.S", "native/trampolines/i386_sysv.S"]}]
       ]
     }
   ]
