@@ -9,7 +9,7 @@ import { native } from './native.js';
 import { parseSignature, warnOnce, declareAt, type Signature } from './library.js';
 import type { LibraryHandle } from './native.js';
 import { makeType, registerType, resolveType, describe, type TypeObject } from './types.js';
-import { place, frameOffset, encodeResultSources, type RegLocation } from './abi/x64_sysv.js';
+import { abi, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { Op, type OpName } from './gen/opcodes.js';
 
@@ -103,35 +103,27 @@ export const callback = proto;
 
 type Inst = [OpName, number, number, number];
 
-const RET_RAX = 0;
-const RET_XMM0 = 16;
-
 /** The callback plan of a signature: frame -> JS arguments, JS result -> return registers. */
 export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject): { words: Uint32Array; listing: string[] } {
-  const placement = place(params, result);
+  const lowering = abi.lower(params, result, false);
   const insts: Inst[] = [];
   params.forEach((t, i) => {
-    const loc = placement.args[i];
-    if (loc.kind === 'regs') {
-      // A padding eightbyte (null) is read from any slot: its bytes are not decoded.
-      const offsets = loc.eightbytes.map((r: RegLocation | null) => (r ? frameOffset(r) : -1));
-      const real = offsets.find((o) => o >= 0) ?? 0;
-      const [lo, hi] = [offsets[0] >= 0 ? offsets[0] : real, offsets[1] !== undefined && offsets[1] >= 0 ? offsets[1] : real];
-      insts.push(['CB_ARG_AGG', lo | (hi << 16), i, describeType(t)]);
+    const loc = lowering.args[i];
+    if (loc.kind === 'pieces') {
+      // A padding piece is read from any real slot: its bytes are not decoded.
+      const spare = loc.slots.find((s) => s !== null) ?? 0;
+      insts.push(['CB_ARG_AGG', packSlots(loc.slots, spare), i | (loc.piece << 16), describeType(t)]);
     } else {
-      insts.push(['CB_ARG', frameOffset(loc), i, describeType(t)]);
+      insts.push([loc.kind === 'ref' ? 'CB_ARG_REF' : 'CB_ARG', loc.offset, i, describeType(t)]);
     }
   });
-  const r = placement.result;
+  const r = lowering.result;
   switch (r.kind) {
-    case 'void': insts.push(['CB_RET', RET_RAX, 0, describeType(result)]); break;
-    case 'rax': insts.push(['CB_RET', RET_RAX, 0, describeType(result)]); break;
-    case 'xmm0': insts.push(['CB_RET', RET_XMM0, 0, describeType(result)]); break;
-    case 'regs': {
-      insts.push(['CB_RET_AGG', encodeResultSources(r.sources), 0, describeType(result)]);
-      break;
-    }
-    case 'memory': insts.push(['CB_RET_AGG_MEM', 0, 0, describeType(result)]); break;
+    case 'void':
+    case 'int': insts.push(['CB_RET', abi.RET.int, 0, describeType(result)]); break;
+    case 'float': insts.push(['CB_RET', abi.RET.float, 0, describeType(result)]); break;
+    case 'pieces': insts.push(['CB_RET_AGG', packSlots(r.slots, r.spare), r.piece, describeType(result)]); break;
+    case 'memory': insts.push(['CB_RET_AGG_MEM', r.offset, 0, describeType(result)]); break;
   }
   insts.push(['END', 0, 0, 0]);
   const words = new Uint32Array(4 + insts.length * 4);

@@ -6,3 +6,4 @@ export * as i386 from './abi/i386_sysv.js';
 export { compilePlan, PLAN_MAGIC } from './plan.js';
 export { Op, OP_NAMES } from './gen/opcodes.js';
 export { resolve, resolveType, types } from './types.js';
+export { abi } from './abi/index.js';

@@ -3,7 +3,7 @@
 import { Op, type OpName } from './gen/opcodes.js';
 import { internalsOf, type TypeObject, type Primitive } from './types.js';
 import type { Direction } from './parser.js';
-import { place, frameOffset, isAggregate, encodeResultSources, FRAME } from './abi/x64_sysv.js';
+import { abi, isAggregate, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { callbackProtoId } from './callback.js';
 
@@ -29,7 +29,7 @@ const RET_OPS: Partial<Record<Primitive, OpName>> = {
 
 
 export interface PlanOptions {
-  /** Variadic callees read %al; fixed-argument plans may skip the SSE registers. */
+  /** Variadic callees (x86-64: they read %al, so the SSE registers are always loaded). */
   variadic?: boolean;
   /** Per argument: output and in/out pointers are copied back after the call. */
   directions?: readonly Direction[];
@@ -50,36 +50,40 @@ function disposeKind(t: TypeObject): number {
   throw new TypeError(`Disposable type '${t.name}' with a JavaScript dispose function is not supported as a result yet`);
 }
 
+const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
+
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
-  const placement = place(args, result);
+  const lowering = abi.lower(args, result, !!options.variadic);
   const insts: Array<[OpName, number, number, number]> = [];
-  // Aggregates passed in registers are marshalled into scratch slots after the stack block,
-  // then moved eightbyte by eightbyte into their registers.
-  let scratch = FRAME.stack + placement.stackBytes;
+  // Aggregates split into register pieces or passed by reference are marshalled into scratch
+  // space after the stack block, then moved piece by piece or passed by address.
+  let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes, 16);
   const post: Array<[OpName, number, number, number]> = [];
 
-  if (placement.result.kind === 'memory') insts.push(['ARG_SRET', frameOffset({ kind: 'gpr', index: 0 }), 0, describeType(result)]);
+  const r = lowering.result;
+  if (r.kind === 'memory') insts.push(['ARG_SRET', r.offset, 0, describeType(result)]);
 
   args.forEach((t, i) => {
-    const loc = placement.args[i];
+    const loc = lowering.args[i];
     if (isAggregate(t)) {
       const id = describeType(t);
-      if (loc.kind === 'regs') {
-        const slot = scratch;
-        scratch += 16;
-        insts.push(['ARG_AGG', slot, i, id]);
-        loc.eightbytes.forEach((reg, k) => {
-          if (reg) insts.push(['MOVE8', frameOffset(reg), slot + 8 * k, 0]);
-        });
-      } else if (loc.kind === 'stack') {
-        insts.push(['ARG_AGG', frameOffset(loc), i, id]);
+      if (loc.kind === 'slot') {
+        insts.push(['ARG_AGG', loc.offset, i, id]);
+        return;
       }
+      const copy = scratch;
+      scratch += alignUp(Math.max(t.size, 16), 16);
+      insts.push(['ARG_AGG', copy, i, id]);
+      if (loc.kind === 'ref') insts.push(['ADDR', loc.offset, copy, 0]);
+      else loc.slots.forEach((slot, k) => {
+        if (slot !== null) insts.push(['MOVE', slot, copy + loc.piece * k, loc.piece]);
+      });
       return;
     }
-    if (loc.kind === 'regs') throw new Error('internal: scalar placed as an aggregate');
+    if (loc.kind !== 'slot') throw new Error('internal: scalar placed as an aggregate');
     const op = ARG_OPS[t.primitive];
     if (!op) throw new TypeError(`Type '${t.name}' cannot be passed as argument ${i + 1}`);
-    const dst = frameOffset(loc);
+    const dst = loc.offset;
     if (op === 'ARG_PTR') {
       const id = describeType(t);
       const dir = options.directions?.[i] ?? 'in';
@@ -93,13 +97,11 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
     }
   });
 
-  const gprOnly = placement.sseUsed === 0 && !options.variadic;
-  insts.push(['CALL', placement.stackBytes, placement.sseUsed, gprOnly ? 1 : 0]);
-  const r = placement.result;
+  insts.push(['CALL', lowering.stackBytes, lowering.callArg, lowering.callAux]);
   if (r.kind === 'memory') {
-    insts.push(['RET_AGG_MEM', 0, 0, describeType(result)]);
-  } else if (r.kind === 'regs') {
-    insts.push(['RET_AGG', encodeResultSources(r.sources), 0, describeType(result)]);
+    insts.push(['RET_AGG_MEM', r.offset, 0, describeType(result)]);
+  } else if (r.kind === 'pieces') {
+    insts.push(['RET_AGG', packSlots(r.slots, r.spare), r.piece, describeType(result)]);
   } else {
     const ret = RET_OPS[result.primitive];
     if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned`);

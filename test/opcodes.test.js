@@ -1,5 +1,5 @@
 // The TypeScript plan compiler and the C++ interpreter must number opcodes and lay out the
-// call frame identically: both are derived from native/interp/ops.def and frame_x64_sysv.h.
+// call frame identically: both are derived from native/interp/ops.def and the ISA's frame header (native/interp/frame_*.h).
 'use strict';
 const t = require('tap');
 const { readFileSync } = require('node:fs');
@@ -23,12 +23,10 @@ t.test('src/gen/opcodes.ts is up to date with ops.def', async (t) => {
 
 t.test('frame layout agrees between TypeScript and the addon', (t) => {
   const native = koffi.internal.layout;
-  const ts = internal.x64.FRAME;
-  t.equal(ts.gpr, native.gpr);
-  t.equal(ts.sse, native.sse);
-  t.equal(ts.stackBytes, native.stackBytes);
-  t.equal(ts.al, native.al);
-  t.equal(ts.stack, native.stack);
+  const abi = { x64_sysv: internal.x64, arm64_aapcs: internal.arm64 }[native.isa];
+  t.ok(abi, `an ABI module for ${native.isa}`);
+  t.same(native.frame, { ...abi.FRAME });
+  t.equal(internal.abi.ISA, native.isa, 'the plan compiler targets the ISA the addon was built for');
   t.equal(internal.PLAN_MAGIC, native.magic);
   t.end();
 });

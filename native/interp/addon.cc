@@ -8,7 +8,7 @@
 
 #include "callback.h"
 #include "convert.h"
-#include "frame_x64_sysv.h"
+#include "frame.h"
 #include "marshal.h"
 
 namespace callplan {
@@ -308,11 +308,23 @@ Napi::Value Address(const Napi::CallbackInfo &info) {
 
 Napi::Object Layout(Napi::Env env) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("gpr", CP_X64_GPR_OFFSET);
-  o.Set("sse", CP_X64_SSE_OFFSET);
-  o.Set("stackBytes", CP_X64_STACK_BYTES_OFFSET);
-  o.Set("al", CP_X64_AL_OFFSET);
-  o.Set("stack", CP_X64_STACK_OFFSET);
+  // The frame offsets, named as in the ISA's src/abi/ module (a test compares them).
+  Napi::Object frame = Napi::Object::New(env);
+#if defined(__x86_64__)
+  frame.Set("gpr", CP_X64_GPR_OFFSET);
+  frame.Set("sse", CP_X64_SSE_OFFSET);
+  frame.Set("stackBytes", CP_X64_STACK_BYTES_OFFSET);
+  frame.Set("al", CP_X64_AL_OFFSET);
+  frame.Set("stack", CP_X64_STACK_OFFSET);
+#elif defined(__aarch64__)
+  frame.Set("gpr", CP_A64_GPR_OFFSET);
+  frame.Set("fpr", CP_A64_FPR_OFFSET);
+  frame.Set("x8", CP_A64_X8_OFFSET);
+  frame.Set("stackBytes", CP_A64_STACK_BYTES_OFFSET);
+  frame.Set("stack", CP_A64_STACK_OFFSET);
+#endif
+  o.Set("isa", CP_ISA);
+  o.Set("frame", frame);
   o.Set("magic", kPlanMagic);
   o.Set("threaded", DispatchTable() != nullptr);
   Napi::Array ops = Napi::Array::New(env);

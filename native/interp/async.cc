@@ -6,7 +6,6 @@
 #include "runtime.h"
 #include "convert.h"
 #include "call.h"
-#include "frame_x64_sysv.h"
 #include "marshal.h"
 #include "callback.h"
 
@@ -38,7 +37,7 @@ struct AsyncCall {
   std::vector<void *> overflow;
   uint8_t *frame = nullptr;
   const Inst *call = nullptr;  // the CALL instruction; the second phase resumes after it
-  alignas(16) uint8_t ret[32];
+  alignas(16) uint8_t ret[CP_RET_SIZE];
   int err_no = 0;
   bool failed = false;
   std::vector<v8::Global<v8::Value>> args;  // kept for output parameters

@@ -14,7 +14,7 @@
 //    made by foreign code (Runtime::in_native) and that V8 is outside JS and GC (EXTERNAL).
 //    With SA_RESTART the interrupted wait resumes as if nothing happened.
 #include "callback.h"
-#include "callback_x64_sysv.h"
+#include "call.h"
 #include "convert.h"
 #include "marshal.h"
 #include "../trampolines/trampolines.h"
@@ -40,7 +40,7 @@
 #include <new>
 
 extern "C" {
-extern const uint8_t cp_trampolines_x64_sysv[] __attribute__((visibility("hidden")));
+extern const uint8_t cp_trampoline_table[] __attribute__((visibility("hidden")));
 void cp_callback_dispatch(uint32_t index, uint8_t *frame);
 }
 
@@ -54,27 +54,15 @@ constexpr uint32_t kSlots = CP_TRAMPOLINE_COUNT;
 constexpr uint32_t kMaxCallbackArgs = 64;
 constexpr uint32_t kMaxStackArgBytes = 1 << 20;
 
-static_assert(CP_X64_CB_RET + 32 <= CP_X64_CB_FRAME_SIZE, "return area inside the callback frame");
-static_assert(CP_X64_CB_STACK_ARGS >= CP_X64_SSE_OFFSET + 64, "stack pointer after the SSE registers");
-
-template <typename T>
-inline T Load(const uint8_t *p) {
-  T v;
-  memcpy(&v, p, sizeof(T));
-  return v;
-}
-
-template <typename T>
-inline void Store(uint8_t *p, T v) {
-  memcpy(p, &v, sizeof(T));
-}
+static_assert(CP_CB_RET + CP_RET_SIZE <= CP_CB_FRAME_SIZE, "return area inside the callback frame");
+static_assert(CP_CB_STACK_ARGS >= CP_FRAME_STACK_BYTES, "stack pointer after the register slots");
 
 // One instruction of a callback plan, decoded.
 struct CbOp {
   uint32_t op = OP_END;
   uint32_t arg = 0;
-  uint32_t src0 = 0;  // frame offsets (CB_ARG, CB_ARG_AGG) or the result destination (CB_RET*)
-  uint32_t src1 = 0;
+  uint32_t src0 = 0;  // frame offsets (CB_ARG*, CB_RET_AGG_MEM) or the result destination (CB_RET, CB_RET_AGG)
+  uint32_t piece = 0;  // bytes per register piece (CB_ARG_AGG, CB_RET_AGG)
   const TypeDesc *type = nullptr;
 };
 
@@ -132,7 +120,7 @@ struct Slot {
   v8::Global<v8::Function> fn;  // touched only by the JS thread of `host`
   uint32_t generation = 0;      // bumped on release, so queued calls notice a reused slot
   bool registered = false;
-  bool sret = false;            // returns an aggregate in memory (kept after release)
+  int32_t sret_at = -1;         // frame offset of the hidden result pointer, or -1 (kept after release)
   v8::Global<v8::Value> *error_sink = nullptr;  // see SetCallbackErrorSink
 };
 
@@ -160,12 +148,12 @@ inline Global &G() { return *g_state; }
 thread_local CallbackHost *t_host = nullptr;
 
 inline void *TrampolineAddress(uint32_t index) {
-  return const_cast<uint8_t *>(cp_trampolines_x64_sysv) + (size_t)index * CP_TRAMPOLINE_SIZE;
+  return const_cast<uint8_t *>(cp_trampoline_table) + (size_t)index * CP_TRAMPOLINE_SIZE;
 }
 
 // Slot index of a trampoline address, or -1.
 int64_t TrampolineIndex(uint64_t address) {
-  uint64_t base = (uint64_t)(uintptr_t)cp_trampolines_x64_sysv;
+  uint64_t base = (uint64_t)(uintptr_t)cp_trampoline_table;
   if (address < base || address >= base + (uint64_t)kSlots * CP_TRAMPOLINE_SIZE) return -1;
   if ((address - base) % CP_TRAMPOLINE_SIZE) return -1;
   return (int64_t)((address - base) / CP_TRAMPOLINE_SIZE);
@@ -182,7 +170,7 @@ int64_t TakeSlot(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
   s.proto = proto;
   s.fn.Reset(h->isolate, fn);
   s.registered = registered;
-  s.sret = proto->ret.op == OP_CB_RET_AGG_MEM;
+  s.sret_at = proto->ret.op == OP_CB_RET_AGG_MEM ? (int32_t)proto->ret.src0 : -1;
   s.host.store(h, std::memory_order_release);
   return index;
 }
@@ -207,19 +195,25 @@ bool HostAlive(CallbackHost *h) {
 }
 
 // What C receives when the JS function cannot run or failed: zeros, and for an aggregate
-// returned in memory the zeroed aggregate at the hidden pointer, whose address goes back in rax.
-void ZeroResult(uint8_t *frame, bool sret, uint32_t sret_size) {
-  memset(frame + CP_X64_CB_RET, 0, 32);
-  if (sret) {
-    uint8_t *dst = Load<uint8_t *>(frame + CP_X64_GPR_OFFSET);
+// returned in memory the zeroed aggregate at the hidden pointer, whose address goes back in the
+// first integer return register.
+const uint8_t *ArgAddress(const uint8_t *frame, uint32_t offset) {
+  if (offset >= CP_FRAME_STACK) return Load<const uint8_t *>(frame + CP_CB_STACK_ARGS) + (offset - CP_FRAME_STACK);
+  return frame + offset;
+}
+
+void ZeroResult(uint8_t *frame, int32_t sret_at, uint32_t sret_size) {
+  memset(frame + CP_CB_RET, 0, CP_RET_SIZE);
+  if (sret_at >= 0) {
+    uint8_t *dst = Load<uint8_t *>(ArgAddress(frame, (uint32_t)sret_at));
     if (dst && sret_size) memset(dst, 0, sret_size);
-    Store<uint8_t *>(frame + CP_X64_CB_RET + CP_X64_RET_RAX, dst);
+    Store<uint8_t *>(frame + CP_CB_RET + CP_RET_INT, dst);
   }
 }
 
 void ZeroResult(uint8_t *frame, const CallbackProto *proto) {
   bool sret = proto->ret.op == OP_CB_RET_AGG_MEM;
-  ZeroResult(frame, sret, sret ? proto->ret.type->size : 0);
+  ZeroResult(frame, sret ? (int32_t)proto->ret.src0 : -1, sret ? proto->ret.type->size : 0);
 }
 
 v8::Local<v8::String> Str(v8::Isolate *isolate, const std::string &s) { return NewString(isolate, s); }
@@ -262,11 +256,6 @@ void RecordCaught(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, v8
     return;
   }
   if (tc.HasCaught()) RecordError(h, mode, context, tc.Exception());
-}
-
-const uint8_t *ArgAddress(const uint8_t *frame, uint32_t offset) {
-  if (offset >= CP_X64_STACK_OFFSET) return Load<const uint8_t *>(frame + CP_X64_CB_STACK_ARGS) + (offset - CP_X64_STACK_OFFSET);
-  return frame + offset;
 }
 
 // Integers come back widened to 64 bits as the C caller may expect of narrow results.
@@ -343,7 +332,7 @@ inline bool EncodeScalar(Kind kind, v8::Local<v8::Value> value, uint64_t *bits) 
 
 bool EncodeResult(const CallbackProto *proto, Marshal &m, v8::Local<v8::Value> value, uint8_t *frame) {
   const CbOp &op = proto->ret;
-  uint8_t *ret = frame + CP_X64_CB_RET;
+  uint8_t *ret = frame + CP_CB_RET;
   switch (op.op) {
     case OP_CB_RET: {
       uint64_t bits = 0;
@@ -352,15 +341,14 @@ bool EncodeResult(const CallbackProto *proto, Marshal &m, v8::Local<v8::Value> v
       return true;
     }
     case OP_CB_RET_AGG: {
-      alignas(16) uint8_t bytes[16] = {};
+      alignas(16) uint8_t bytes[4 * 8] = {};
       if (!m.Encode(op.type, value, bytes)) return false;
-      Store<uint64_t>(ret + 8 * (op.src0 & 0xF), Load<uint64_t>(bytes));
-      if (op.type->size > 8) Store<uint64_t>(ret + 8 * ((op.src0 >> 4) & 0xF), Load<uint64_t>(bytes + 8));
+      ScatterPieces(ret, bytes, op.src0, op.piece, op.type->size);
       return true;
     }
     case OP_CB_RET_AGG_MEM: {
-      uint8_t *dst = Load<uint8_t *>(frame + CP_X64_GPR_OFFSET);
-      Store<uint8_t *>(ret + CP_X64_RET_RAX, dst);
+      uint8_t *dst = Load<uint8_t *>(ArgAddress(frame, op.src0));
+      Store<uint8_t *>(ret + CP_RET_INT, dst);
       if (!dst) return true;
       return m.Encode(op.type, value, dst);
     }
@@ -372,9 +360,9 @@ __attribute__((noinline)) v8::Local<v8::Value> DecodeSlow(CallbackHost *h, v8::L
                                                           const uint8_t *frame) {
   Marshal m{h->isolate, context, h->rt, Lifetime::Call, {}};
   if (op.op == OP_CB_ARG) return m.Decode(op.type, ArgAddress(frame, op.src0));
-  alignas(16) uint8_t bytes[16];
-  memcpy(bytes, frame + op.src0, 8);
-  memcpy(bytes + 8, frame + op.src1, 8);
+  if (op.op == OP_CB_ARG_REF) return m.Decode(op.type, Load<const uint8_t *>(ArgAddress(frame, op.src0)));
+  alignas(16) uint8_t bytes[4 * 8];
+  GatherPieces(bytes, frame, op.src0, op.piece, op.type->size);
   return m.Decode(op.type, bytes);
 }
 
@@ -423,11 +411,11 @@ void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
   if (ret.op == OP_CB_RET) {
     uint64_t bits;
     if (ret.type->kind == Kind::VOID) {
-      Store<uint64_t>(frame + CP_X64_CB_RET + CP_X64_RET_RAX, 0);
+      Store<uint64_t>(frame + CP_CB_RET + CP_RET_INT, 0);
       return;
     }
     if (EncodeScalar(ret.type->kind, result, &bits)) {
-      Store<uint64_t>(frame + CP_X64_CB_RET + ret.src0, bits);
+      Store<uint64_t>(frame + CP_CB_RET + ret.src0, bits);
       return;
     }
   }
@@ -472,7 +460,7 @@ void ServiceQueue(CallbackHost *h, Mode mode) {
           h->idle_sink = nullptr;
         }
       } else {
-        ZeroResult(r->frame, s.sret, 0);
+        ZeroResult(r->frame, s.sret_at, 0);
         RecordMessage(h, mode, context,
                       "A callback was called from another thread after it was released (a transient callback "
                       "outlived its native call, or a registered one was unregistered); it returned 0",
@@ -550,15 +538,27 @@ void OnSignal(int, siginfo_t *, void *context) {
   auto *uc = static_cast<ucontext_t *>(context);
   if (h && h->rt->in_native.load(std::memory_order_relaxed) &&
       (h->rt->attention.load(std::memory_order_relaxed) & kAttentionQueued)) {
+    // After a restartable interruption the kernel has rewound to the system call instruction
+    // and restored the call number and arguments to their registers.
+    v8::RegisterState state;
+    bool at_syscall;
+#if defined(__x86_64__)
     const greg_t *r = uc->uc_mcontext.gregs;
     const uint8_t *pc = reinterpret_cast<const uint8_t *>(r[REG_RIP]);
-    // After a restartable interruption the kernel has rewound to the syscall instruction and
-    // put the call number back in rax; the arguments are still in their registers.
-    if (pc[0] == 0x0f && pc[1] == 0x05 && RestartableSyscall((long)r[REG_RAX], (uint64_t)r[REG_RSI], (uint64_t)r[REG_R10])) {
-      v8::RegisterState state;
-      state.pc = reinterpret_cast<void *>(r[REG_RIP]);
-      state.sp = reinterpret_cast<void *>(r[REG_RSP]);
-      state.fp = reinterpret_cast<void *>(r[REG_RBP]);
+    at_syscall = pc[0] == 0x0f && pc[1] == 0x05 && RestartableSyscall((long)r[REG_RAX], (uint64_t)r[REG_RSI], (uint64_t)r[REG_R10]);
+    state.pc = reinterpret_cast<void *>(r[REG_RIP]);
+    state.sp = reinterpret_cast<void *>(r[REG_RSP]);
+    state.fp = reinterpret_cast<void *>(r[REG_RBP]);
+#elif defined(__aarch64__)
+    const auto &m = uc->uc_mcontext;
+    at_syscall = Load<uint32_t>(reinterpret_cast<const uint8_t *>(m.pc)) == 0xd4000001 /* svc #0 */ &&
+                 RestartableSyscall((long)m.regs[8], (uint64_t)m.regs[1], (uint64_t)m.regs[3]);
+    state.pc = reinterpret_cast<void *>(m.pc);
+    state.sp = reinterpret_cast<void *>(m.sp);
+    state.fp = reinterpret_cast<void *>(m.regs[29]);
+    state.lr = reinterpret_cast<void *>(m.regs[30]);
+#endif
+    if (at_syscall) {
       v8::SampleInfo info;
       void *frames[1];
       h->isolate->GetStackSample(state, frames, 0, &info);
@@ -596,7 +596,7 @@ void CallFromThread(uint32_t index, uint8_t *frame) {
     Slot &s = g.slots[index];
     h = s.host.load(std::memory_order_acquire);
     if (!h) {
-      ZeroResult(frame, s.sret, 0);
+      ZeroResult(frame, s.sret_at, 0);
       if (!g.warned_late) {
         g.warned_late = true;
         fprintf(stderr, "callplan: a callback was called from another thread after it was released; it returned 0\n");
@@ -633,7 +633,7 @@ void CallFromThread(uint32_t index, uint8_t *frame) {
 
 using namespace callplan;
 
-// Called by cp_callback_entry_x64_sysv with the index of the trampoline that was entered.
+// Called by the callback entry (native/asm/<isa>.S) with the index of the trampoline that was entered.
 extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   int saved_errno = errno;
   Global &g = G();
@@ -670,7 +670,7 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   if (h) h->rt->in_native.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(g.mutex);
-    ZeroResult(frame, index < kSlots && g.slots[index].sret, 0);
+    ZeroResult(frame, index < kSlots ? g.slots[index].sret_at : -1, 0);
   }
   if (h) {
     v8::HandleScope scope(h->isolate);
@@ -764,8 +764,15 @@ void ThrowCallbackArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t i
 
 namespace {
 
-bool IsRegisterOffset(uint32_t offset) {
-  return offset % 8 == 0 && offset + 8 <= CP_X64_STACK_BYTES_OFFSET;
+// A register slot, or a run of them for an aggregate passed in consecutive registers.
+bool IsRegisterOffset(uint32_t offset, uint32_t size = 8) {
+  return offset % 8 == 0 && size <= 16 && offset + size <= CP_FRAME_STACK_BYTES;
+}
+
+// Where a callback finds a value of `size` bytes: in registers or in the caller's stack arguments.
+bool IsArgOffset(uint32_t offset, uint32_t size) {
+  if (offset >= CP_FRAME_STACK) return offset - CP_FRAME_STACK + size <= kMaxStackArgBytes;
+  return IsRegisterOffset(offset, size);
 }
 
 // Callback plans come from the TypeScript compiler; a malformed one is refused here.
@@ -796,34 +803,40 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
     switch (op.op) {
       case OP_CB_ARG:
         op.src0 = w[1];
-        ok = op.arg < nargs && !seen[op.arg] && op.type->size &&
-             (op.src0 >= CP_X64_STACK_OFFSET ? op.src0 - CP_X64_STACK_OFFSET + op.type->size <= kMaxStackArgBytes
-                                            : op.type->size <= 8 && IsRegisterOffset(op.src0));
+        ok = op.arg < nargs && !seen[op.arg] && op.type->size && IsArgOffset(op.src0, op.type->size);
+        if (ok) seen[op.arg] = true;
+        proto->args.push_back(op);
+        break;
+      case OP_CB_ARG_REF:
+        op.src0 = w[1];
+        ok = op.arg < nargs && !seen[op.arg] && op.type->size && IsArgOffset(op.src0, 8);
         if (ok) seen[op.arg] = true;
         proto->args.push_back(op);
         break;
       case OP_CB_ARG_AGG:
-        op.src0 = w[1] & 0xFFFF;
-        op.src1 = w[1] >> 16;
-        ok = op.arg < nargs && !seen[op.arg] && op.type->size <= 16 && IsRegisterOffset(op.src0) &&
-             IsRegisterOffset(op.src1);
+        op.src0 = w[1];
+        op.arg = w[2] & 0xFFFF;
+        op.piece = w[2] >> 16;
+        ok = op.arg < nargs && !seen[op.arg] && PiecesFit(op.src0, op.piece, op.type->size, CP_FRAME_STACK_BYTES);
         if (ok) seen[op.arg] = true;
         proto->args.push_back(op);
         break;
       case OP_CB_RET:
         op.src0 = w[1];
-        ok = !has_ret && (op.src0 == CP_X64_RET_RAX || op.src0 == CP_X64_RET_XMM0) && op.type->size <= 8;
+        ok = !has_ret && (op.src0 == CP_RET_INT || op.src0 == CP_RET_FLOAT) && op.type->size <= 8;
         has_ret = true;
         proto->ret = op;
         break;
       case OP_CB_RET_AGG:
         op.src0 = w[1];
-        ok = !has_ret && op.type->size <= 16 && (op.src0 & 0xF) < 4 && ((op.src0 >> 4) & 0xF) < 4;
+        op.piece = w[2];
+        ok = !has_ret && PiecesFit(op.src0, op.piece, op.type->size, CP_RET_SIZE);
         has_ret = true;
         proto->ret = op;
         break;
       case OP_CB_RET_AGG_MEM:
-        ok = !has_ret;
+        op.src0 = w[1];
+        ok = !has_ret && IsArgOffset(op.src0, 8);
         has_ret = true;
         proto->ret = op;
         break;
@@ -926,7 +939,7 @@ Napi::Value CallbackStats(const Napi::CallbackInfo &info) {
   out.Set("capacity", (double)kSlots);
   out.Set("free", (double)free_count);
   out.Set("signal", (double)G().signal);
-  out.Set("table", Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)cp_trampolines_x64_sysv));
+  out.Set("table", Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)cp_trampoline_table));
   return out;
 }
 
@@ -981,7 +994,7 @@ void Teardown(void *data) {
     std::lock_guard<std::mutex> qlock(h->queue_mutex);
     for (Request *r = h->head; r;) {
       Request *next = r->next;
-      ZeroResult(r->frame, g.slots[r->index].sret, 0);
+      ZeroResult(r->frame, g.slots[r->index].sret_at, 0);
       std::lock_guard<std::mutex> rlock(r->m);
       r->done = true;
       r->cv.notify_one();

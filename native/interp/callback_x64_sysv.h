@@ -9,6 +9,10 @@
 
 #define CP_X64_CB_STACK_ARGS 112  /* address of the caller's first stack argument */
 #define CP_X64_CB_RET 128         /* rax, rdx, xmm0, xmm1 to load on return (CP_X64_RET_* order) */
-#define CP_X64_CB_FRAME_SIZE 160  /* a multiple of 16: %rsp stays aligned for the dispatcher call */
+#define CP_X64_CB_FRAME_SIZE 176  /* a multiple of 16: %rsp stays aligned for the dispatcher call */
+
+#define CP_CB_STACK_ARGS CP_X64_CB_STACK_ARGS
+#define CP_CB_RET CP_X64_CB_RET
+#define CP_CB_FRAME_SIZE CP_X64_CB_FRAME_SIZE
 
 #endif

@@ -16,4 +16,10 @@
 #define CP_X64_RET_XMM0 16
 #define CP_X64_RET_XMM1 24
 
+/* The names the interpreter uses on every ISA (frame.h). */
+#define CP_FRAME_STACK_BYTES CP_X64_STACK_BYTES_OFFSET
+#define CP_FRAME_STACK CP_X64_STACK_OFFSET
+#define CP_RET_INT CP_X64_RET_RAX
+#define CP_RET_FLOAT CP_X64_RET_XMM0
+
 #endif

@@ -4,7 +4,6 @@
 #include "runtime.h"
 #include "convert.h"
 #include "call.h"
-#include "frame_x64_sysv.h"
 #include "marshal.h"
 #include "callback.h"
 
@@ -161,7 +160,7 @@ void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info) {
   size_t overflow_mark = rt->overflow.size();
   size_t transient_mark = rt->transients.size();
   const Inst *ip = plan->code.data();
-  alignas(16) uint8_t ret[32];
+  alignas(16) uint8_t ret[CP_RET_SIZE];
   v8::ReturnValue<v8::Value> result = info.GetReturnValue();
 
 #ifndef CP_THREADED
@@ -201,6 +200,7 @@ dispatch:
   // Callback plan ops never appear in call plans (DecodePlan refuses them).
   HANDLER(CB_ARG)
   HANDLER(CB_ARG_AGG)
+  HANDLER(CB_ARG_REF)
   HANDLER(CB_RET)
   HANDLER(CB_RET_AGG)
   HANDLER(CB_RET_AGG_MEM) {
@@ -234,7 +234,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
   plan->nargs = words[1];
   plan->frame_bytes = words[2];
   uint32_t n = words[3];
-  if (count != 4 + (size_t)n * 4 || n == 0 || plan->frame_bytes < CP_X64_STACK_OFFSET) return false;
+  if (count != 4 + (size_t)n * 4 || n == 0 || plan->frame_bytes < CP_FRAME_STACK) return false;
   plan->code.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     const uint32_t *w = words + 4 + i * 4;
@@ -254,8 +254,15 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     if (inst.op == OP_ARG_AGG) write = inst.type->size;
     bool is_arg = inst.op <= OP_ARG_SRET;
     if (is_arg && inst.op != OP_ARG_SRET && inst.arg >= plan->nargs) return false;
-    if ((is_arg || inst.op == OP_MOVE8 || inst.op == OP_POST_OUT) && (size_t)inst.dst + write > plan->frame_bytes) return false;
-    if (inst.op == OP_MOVE8 && (size_t)inst.arg + 8 > plan->frame_bytes) return false;
+    if (inst.op == OP_MOVE) {
+      if (inst.aux != 4 && inst.aux != 8) return false;
+      write = inst.aux;
+    }
+    if ((is_arg || inst.op == OP_MOVE || inst.op == OP_ADDR || inst.op == OP_POST_OUT || inst.op == OP_RET_AGG_MEM) &&
+        (size_t)inst.dst + write > plan->frame_bytes)
+      return false;
+    if ((inst.op == OP_MOVE || inst.op == OP_ADDR) && (size_t)inst.arg + write > plan->frame_bytes) return false;
+    if (inst.op == OP_RET_AGG && !PiecesFit(inst.dst, inst.arg, inst.type->size, CP_RET_SIZE)) return false;
     if (inst.op == OP_POST_OUT && inst.arg >= plan->nargs) return false;
     // Async calls keep the JS arguments alive until they complete when C may see their memory
     // (buffers passed as pointers or strings) or must write back into them.

@@ -4,13 +4,13 @@
 #include "trampolines.h"
 
     .text
-    .globl cp_trampolines_x64_sysv
-    .hidden cp_trampolines_x64_sysv
-    .type cp_trampolines_x64_sysv, @function
+    .globl cp_trampoline_table
+    .hidden cp_trampoline_table
+    .type cp_trampoline_table, @function
     .p2align 4
-cp_trampolines_x64_sysv:
+cp_trampoline_table:
 .macro CP_TRAMPOLINE index
-    .org cp_trampolines_x64_sysv + CP_TRAMPOLINE_SIZE * \index, 0xcc
+    .org cp_trampoline_table + CP_TRAMPOLINE_SIZE * \index, 0xcc
     endbr64
     movl $\index, %r11d
     jmp cp_callback_entry_x64_sysv
@@ -8207,7 +8207,7 @@ CP_TRAMPOLINE 8188
 CP_TRAMPOLINE 8189
 CP_TRAMPOLINE 8190
 CP_TRAMPOLINE 8191
-    .org cp_trampolines_x64_sysv + CP_TRAMPOLINE_SIZE * CP_TRAMPOLINE_COUNT, 0xcc
-    .size cp_trampolines_x64_sysv, .-cp_trampolines_x64_sysv
+    .org cp_trampoline_table + CP_TRAMPOLINE_SIZE * CP_TRAMPOLINE_COUNT, 0xcc
+    .size cp_trampoline_table, .-cp_trampoline_table
 
     .section .note.GNU-stack,"",@progbits

@@ -2,6 +2,7 @@
 // Pure functions over TypeObjects, unit-tested without native code.
 import type { TypeObject } from '../types.js';
 import { isAggregate } from './x64_sysv.js';
+import type { ArgLowering, Lowering, ResultLowering } from './lowering.js';
 
 /** Byte offsets of the arm64 call frame; the arm64 stub reads the same layout. */
 export const FRAME = { gpr: 0, fpr: 64, x8: 128, stackBytes: 136, stack: 144 } as const;
@@ -141,4 +142,42 @@ export function place(args: readonly TypeObject[], result: TypeObject): Placemen
     }
   }
   return { args: locations, stackBytes: alignUp(nsaa, 16), result: res };
+}
+
+export const ISA = 'arm64_aapcs';
+
+/** Return-area offsets, as the arm64 stub stores the registers: x0, x1, then d0..d3. */
+export const RET = { int: 0, float: 16 } as const;
+
+function slotOffset(loc: { kind: 'gpr'; index: number } | { kind: 'stack'; offset: number }): number {
+  return loc.kind === 'gpr' ? FRAME.gpr + 8 * loc.index : FRAME.stack + loc.offset;
+}
+
+const fprOffset = (index: number) => FRAME.fpr + 8 * index;
+
+export function lower(args: readonly TypeObject[], result: TypeObject, _variadic: boolean): Lowering {
+  // Linux passes variadic arguments as named ones (unlike Apple's arm64 ABI).
+  const p = place(args, result);
+  const lowered = p.args.map((loc): ArgLowering => {
+    switch (loc.kind) {
+      case 'gpr': return { kind: 'slot', offset: slotOffset(loc) };
+      case 'fpr': return { kind: 'slot', offset: fprOffset(loc.index) };
+      case 'stack': return { kind: 'slot', offset: slotOffset(loc) };
+      // Consecutive x registers have consecutive frame slots: the composite is stored whole.
+      case 'gprs': return { kind: 'slot', offset: FRAME.gpr + 8 * loc.first };
+      case 'hfa': return { kind: 'pieces', piece: loc.size, slots: Array.from({ length: loc.count }, (_, k) => fprOffset(loc.first + k)) };
+      case 'ref': return { kind: 'ref', offset: slotOffset(loc.to) };
+    }
+  });
+  let res: ResultLowering;
+  const r = p.result;
+  switch (r.kind) {
+    case 'void': res = { kind: 'void' }; break;
+    case 'x0': res = { kind: 'int' }; break;
+    case 'v0': res = { kind: 'float' }; break;
+    case 'gprs': res = { kind: 'pieces', piece: 8, slots: r.count === 1 ? [RET.int] : [RET.int, RET.int + 8], spare: RET.float }; break;
+    case 'hfa': res = { kind: 'pieces', piece: r.size, slots: Array.from({ length: r.count }, (_, k) => RET.float + 8 * k), spare: RET.int }; break;
+    case 'memory': res = { kind: 'memory', offset: FRAME.x8 }; break;
+  }
+  return { args: lowered, result: res, stackBytes: p.stackBytes, callArg: 0, callAux: 0 };
 }

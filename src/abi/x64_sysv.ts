@@ -1,6 +1,7 @@
 // x86-64 System V: where each argument goes and how the result comes back.
 // Pure functions over TypeObjects, unit-tested without native code.
 import type { TypeObject } from '../types.js';
+import type { ArgLowering, Lowering, ResultLowering } from './lowering.js';
 
 /** Byte offsets of the call frame; mirror native/interp/frame_x64_sysv.h (a test compares them). */
 export const FRAME = { gpr: 0, sse: 48, stackBytes: 112, al: 120, stack: 128 } as const;
@@ -158,15 +159,34 @@ export function frameOffset(loc: RegLocation | { kind: 'stack'; offset: number }
   }
 }
 
-const SOURCE_CODES = { rax: 0, rdx: 1, xmm0: 2, xmm1: 3 } as const;
-type Source = keyof typeof SOURCE_CODES;
+/** Return-area offsets, as the x86-64 stub stores the registers (frame_x64_sysv.h). */
+export const RET = { int: 0, float: 16 } as const;
+const RET_OFFSETS = { rax: 0, rdx: 8, xmm0: 16, xmm1: 24 } as const;
+type Source = keyof typeof RET_OFFSETS;
 
-/**
- * The RET_AGG / CB_RET_AGG operand: 4 bits per eightbyte naming its register. A padding
- * eightbyte is given a register no other eightbyte uses, so moving it clobbers nothing.
- */
-export function encodeResultSources(sources: ReadonlyArray<Source | null>): number {
-  const spare = (['rdx', 'xmm1', 'rax', 'xmm0'] as Source[]).find((r) => !sources.includes(r))!;
-  const code = (i: number) => SOURCE_CODES[sources[i] ?? spare];
-  return code(0) | ((sources.length > 1 ? code(1) : code(0)) << 4);
+/** A return register no eightbyte uses: a padding eightbyte is moved there, clobbering nothing. */
+function spareResult(sources: ReadonlyArray<Source | null>): number {
+  return RET_OFFSETS[(['rdx', 'xmm1', 'rax', 'xmm0'] as Source[]).find((r) => !sources.includes(r))!];
+}
+
+export const ISA = 'x64_sysv';
+
+export function lower(args: readonly TypeObject[], result: TypeObject, variadic: boolean): Lowering {
+  const p = place(args, result);
+  const lowered: ArgLowering[] = p.args.map((loc) =>
+    loc.kind === 'regs'
+      ? { kind: 'pieces', piece: 8, slots: loc.eightbytes.map((r) => (r ? frameOffset(r) : null)) }
+      : { kind: 'slot', offset: frameOffset(loc) });
+  let res: ResultLowering;
+  const r = p.result;
+  switch (r.kind) {
+    case 'void': res = { kind: 'void' }; break;
+    case 'rax': res = { kind: 'int' }; break;
+    case 'xmm0': res = { kind: 'float' }; break;
+    case 'memory': res = { kind: 'memory', offset: frameOffset({ kind: 'gpr', index: 0 }) }; break;
+    case 'regs': res = { kind: 'pieces', piece: 8, slots: r.sources.map((s) => (s ? RET_OFFSETS[s] : null)), spare: spareResult(r.sources) }; break;
+  }
+  // Plans that pass nothing in SSE registers and are not variadic use the stub that skips them.
+  const gprOnly = p.sseUsed === 0 && !variadic;
+  return { args: lowered, result: res, stackBytes: p.stackBytes, callArg: p.sseUsed, callAux: gprOnly ? 1 : 0 };
 }

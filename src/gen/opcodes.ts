@@ -24,40 +24,42 @@ export const Op = {
   ARG_STR32: 21, // string/null -> NUL-terminated UTF-32 copy in the scratch heap
   ARG_AGG: 22, // object -> struct/union bytes at frame[dst]; aux = type
   ARG_SRET: 23, // hidden result pointer: scratch memory for the returned aggregate, address at frame[dst]; aux = type
-  MOVE8: 24, // copy 8 bytes frame[arg] -> frame[dst] (an aggregate eightbyte into its register slot)
-  CALL: 25, // call the target; dst = stack bytes, arg = SSE registers used (for %al), aux = stub kind
-  RET_VOID: 26, // undefined
-  RET_BOOL: 27, // al -> boolean
-  RET_I8: 28, // rax -> number
-  RET_U8: 29, // rax -> number
-  RET_I16: 30, // rax -> number
-  RET_U16: 31, // rax -> number
-  RET_I32: 32, // rax -> number
-  RET_U32: 33, // rax -> number
-  RET_I64: 34, // rax -> number, or BigInt beyond 2^53
-  RET_U64: 35, // rax -> number, or BigInt beyond 2^53
-  RET_I16_SWAP: 36, // as RET_I16 after a byte swap
-  RET_U16_SWAP: 37, // as RET_U16 after a byte swap
-  RET_I32_SWAP: 38, // as RET_I32 after a byte swap
-  RET_U32_SWAP: 39, // as RET_U32 after a byte swap
-  RET_I64_SWAP: 40, // as RET_I64 after a byte swap
-  RET_U64_SWAP: 41, // as RET_U64 after a byte swap
-  RET_F32: 42, // xmm0 -> number
-  RET_F64: 43, // xmm0 -> number
-  RET_PTR: 44, // rax -> BigInt, or null
-  RET_STR: 45, // rax -> string (UTF-8), or null; aux = dispose kind
-  RET_STR16: 46, // rax -> string (UTF-16), or null; aux = dispose kind
-  RET_STR32: 47, // rax -> string (UTF-32), or null; aux = dispose kind
-  RET_AGG: 48, // aggregate from registers: dst = eightbyte sources (4 bits each: 0 rax, 1 rdx, 2 xmm0, 3 xmm1); aux = type
-  RET_AGG_MEM: 49, // aggregate returned in memory at rax; aux = type
-  POST_OUT: 50, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
-  ARG_CALLBACK: 51, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
-  CB_ARG: 52, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
-  CB_ARG_AGG: 53, // callback: aggregate from registers, eightbytes at frame[dst & 0xFFFF] and frame[dst >> 16] -> JS argument `arg`; aux = type
-  CB_RET: 54, // callback: JS result -> rax (dst 0) or xmm0 (dst 16), integers extended to 64 bits; aux = type
-  CB_RET_AGG: 55, // callback: JS result -> aggregate in registers, eightbyte destinations coded as RET_AGG's dst; aux = type
-  CB_RET_AGG_MEM: 56, // callback: JS result -> aggregate at the hidden pointer passed in rdi, which is returned in rax; aux = type
-  END: 57, // end of plan
+  MOVE: 24, // copy aux (4 or 8) bytes frame[arg] -> frame[dst]: a piece of an aggregate into its register slot
+  ADDR: 25, // the address of frame[arg] -> frame[dst]: an aggregate passed by reference to its copy
+  CALL: 26, // call the target; dst = stack bytes; x86-64: arg = SSE registers used (for %al), aux = 1 for the stub without SSE
+  RET_VOID: 27, // undefined
+  RET_BOOL: 28, // al -> boolean
+  RET_I8: 29, // rax -> number
+  RET_U8: 30, // rax -> number
+  RET_I16: 31, // rax -> number
+  RET_U16: 32, // rax -> number
+  RET_I32: 33, // rax -> number
+  RET_U32: 34, // rax -> number
+  RET_I64: 35, // rax -> number, or BigInt beyond 2^53
+  RET_U64: 36, // rax -> number, or BigInt beyond 2^53
+  RET_I16_SWAP: 37, // as RET_I16 after a byte swap
+  RET_U16_SWAP: 38, // as RET_U16 after a byte swap
+  RET_I32_SWAP: 39, // as RET_I32 after a byte swap
+  RET_U32_SWAP: 40, // as RET_U32 after a byte swap
+  RET_I64_SWAP: 41, // as RET_I64 after a byte swap
+  RET_U64_SWAP: 42, // as RET_U64 after a byte swap
+  RET_F32: 43, // xmm0 -> number
+  RET_F64: 44, // xmm0 -> number
+  RET_PTR: 45, // rax -> BigInt, or null
+  RET_STR: 46, // rax -> string (UTF-8), or null; aux = dispose kind
+  RET_STR16: 47, // rax -> string (UTF-16), or null; aux = dispose kind
+  RET_STR32: 48, // rax -> string (UTF-32), or null; aux = dispose kind
+  RET_AGG: 49, // aggregate from registers: dst = return-area offset of each piece (8 bits each, up to 4), arg = piece bytes; aux = type
+  RET_AGG_MEM: 50, // aggregate returned in memory at the hidden pointer passed in frame[dst]; aux = type
+  POST_OUT: 51, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
+  ARG_CALLBACK: 52, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
+  CB_ARG: 53, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
+  CB_ARG_AGG: 54, // callback: aggregate from register pieces at the frame offsets in dst (8 bits each) -> JS argument `arg & 0xFFFF`, piece bytes `arg >> 16`; aux = type
+  CB_ARG_REF: 55, // callback: aggregate passed by reference, its address at frame[dst] -> JS argument `arg`; aux = type
+  CB_RET: 56, // callback: JS result -> the integer or float return register at return-area offset dst, integers extended to 64 bits; aux = type
+  CB_RET_AGG: 57, // callback: JS result -> aggregate in registers, pieces placed as RET_AGG's dst and arg; aux = type
+  CB_RET_AGG_MEM: 58, // callback: JS result -> aggregate at the hidden pointer passed in frame[dst], also returned in the first integer register; aux = type
+  END: 59, // end of plan
 } as const;
 export type OpName = keyof typeof Op;
-export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_OUT', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE8', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
+export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_OUT', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE', 'ADDR', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_ARG_REF', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
