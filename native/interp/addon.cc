@@ -322,6 +322,20 @@ Napi::Object Layout(Napi::Env env) {
   frame.Set("x8", CP_A64_X8_OFFSET);
   frame.Set("stackBytes", CP_A64_STACK_BYTES_OFFSET);
   frame.Set("stack", CP_A64_STACK_OFFSET);
+#elif defined(__i386__)
+  frame.Set("ecx", CP_I386_ECX_OFFSET);
+  frame.Set("edx", CP_I386_EDX_OFFSET);
+  frame.Set("stackBytes", CP_I386_STACK_BYTES_OFFSET);
+  frame.Set("flags", CP_I386_FLAGS_OFFSET);
+  frame.Set("stack", CP_I386_STACK_OFFSET);
+  // The return area and the st(0) kinds, compared with src/abi/i386_sysv.ts's RET and X87.
+  Napi::Object i386 = Napi::Object::New(env);
+  i386.Set("retInt", CP_I386_RET_EAX);
+  i386.Set("retEdx", CP_I386_RET_EDX);
+  i386.Set("retFloat", CP_I386_RET_ST0);
+  i386.Set("x87Float", CP_I386_X87_FLOAT);
+  i386.Set("x87Double", CP_I386_X87_DOUBLE);
+  o.Set("i386", i386);
 #endif
   o.Set("isa", CP_ISA);
   o.Set("frame", frame);
@@ -340,6 +354,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto *rt = new Runtime();
   rt->env = env;
   rt->context.Reset(v8::Isolate::GetCurrent(), v8::Isolate::GetCurrent()->GetCurrentContext());
+  rt->errno_location = &errno;
   napi_set_instance_data(
       env, rt,
       [](napi_env, void *data, void *) {

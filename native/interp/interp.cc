@@ -173,9 +173,10 @@ dispatch:
 #include "handlers.inc"
   HANDLER(CALL) {
     rt->in_native.store(1, std::memory_order_relaxed);
+    *rt->errno_location = rt->last_errno;
     CallTarget(plan->target, ip, frame, ret);
     rt->in_native.store(0, std::memory_order_relaxed);
-    rt->last_errno = errno;
+    rt->last_errno = *rt->errno_location;
     // A callback threw, or callbacks from other threads wait: rare, one branch otherwise.
     if (__builtin_expect(rt->attention.load(std::memory_order_relaxed) != 0, 0) && !HandleAttention(rt, isolate))
       goto cleanup;

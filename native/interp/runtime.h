@@ -75,7 +75,10 @@ constexpr uint32_t kUnloadedArity = UINT32_MAX;
 struct Runtime {
   Arena arena;                      // frames and scratch values of synchronous calls
   std::vector<void *> overflow;     // malloc'ed scratch values larger than the arena
+  // errno as the last synchronous call left it, or as koffi.errno(v) set it. Every call starts
+  // with it in errno, since the runtime itself may change errno between calls.
   int last_errno = 0;
+  int *errno_location = nullptr;  // the JS thread's errno
   uint64_t disposed = 0;
   Config config;
   bool memory_used = false;        // sync call memory exists: its sizes are fixed

@@ -23,7 +23,14 @@
 
 _Static_assert(sizeof(wchar_t) == 4, "wchar_t is expected to be 32-bit (Linux)");
 _Static_assert(sizeof(char16_t) == 2 && sizeof(char32_t) == 4, "char16_t/char32_t sizes");
-_Static_assert(sizeof(long) == 8 && sizeof(void *) == 8, "LP64 expected");
+_Static_assert(sizeof(long) == sizeof(void *) && (sizeof(void *) == 8 || sizeof(void *) == 4), "LP64 or ILP32 expected");
+
+#if defined(__i386__)
+/* Floating-point arithmetic in double precision (SSE) as JavaScript does it, not in the x87's
+ * extended precision: the tests compare C results with the same computation in JS. Results
+ * still come back in st(0), as the ABI wants. */
+#pragma GCC target("sse2", "fpmath=sse")
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* Basics                                                                    */
@@ -163,6 +170,9 @@ long long widen_i16(int16_t v) { return v; }
 unsigned long long widen_u16(uint16_t v) { return v; }
 long long widen_i32(int32_t v) { return v; }
 unsigned long long widen_u32(uint32_t v) { return v; }
+/* Whether plain char and wchar_t are signed: they are not on arm64 Linux. */
+int cp_char_is_signed(void) { return (char)-1 < 0; }
+int cp_wchar_is_signed(void) { return (wchar_t)-1 < 0; }
 long long widen_char(char v) { return v; }
 unsigned long long widen_uchar(unsigned char v) { return v; }
 long long widen_short(short v) { return v; }
@@ -1466,13 +1476,14 @@ int cp_snprintf(char *buf, size_t cap, const char *fmt, ...)
 /* ------------------------------------------------------------------------- */
 /* Stack alignment probes                                                    */
 /* ------------------------------------------------------------------------- */
-/* __builtin_frame_address(0) forces a frame pointer: after "push rbp; mov rbp, rsp"
- * rbp is 16-byte aligned exactly when the caller's rsp was aligned at the call.
+/* __builtin_frame_address(0) forces a frame pointer: after "push rbp; mov rbp, rsp" the
+ * caller's stack pointer at the call was rbp + 2 words (the return address, the saved rbp),
+ * and it must be 16-byte aligned (x86-64, and i386 as GCC on Linux assumes).
  * The volatile round trip stops the compiler from assuming that alignment. */
 
 static int frame_mod16(uintptr_t frame)
 {
-    volatile uintptr_t v = frame;
+    volatile uintptr_t v = frame + 2 * sizeof(void *);
     return (int)(v % 16);
 }
 
@@ -1524,3 +1535,104 @@ Mixed3 mixed3_make(int i, double d, float f)
     Mixed3 r = { i, d, f };
     return r;
 }
+
+/* ------------------------------------------------------------------------- */
+/* i386 calling conventions (test/i386.test.js)                              */
+/* ------------------------------------------------------------------------- */
+
+#if defined(__i386__)
+#define I386_STD __attribute__((stdcall))
+#define I386_FAST __attribute__((fastcall))
+#define I386_THIS __attribute__((thiscall))
+
+typedef struct { int32_t a; double b; int8_t c; } I386Big; /* returned through a hidden pointer */
+
+/* a - b * 2 + c * 3: the order of the arguments shows in the result. */
+int I386_STD i386_std_mix(int a, int b, int c) { return a - b * 2 + c * 3; }
+int64_t I386_STD i386_std_i64(int64_t a, int32_t b) { return a * 3 + b; }
+double I386_STD i386_std_double(double a, float b, int c) { return a * b + c; }
+float I386_STD i386_std_float(float a, int b) { return a / (float)b; }
+I386Big I386_STD i386_std_big(int32_t a, double b) { I386Big r = { a * 2, b / 2, (int8_t)(a + 1) }; return r; }
+
+/* fastcall: a in ecx, c in edx (b is 64-bit: on the stack), then d, e on the stack. */
+int64_t I386_FAST i386_fast_mix(int a, int64_t b, int c, double d, int e) { return a - b * 10 + c * 100 + (int64_t)d * 1000 + e * 10000; }
+float I386_FAST i386_fast_float(short a, float b, char c) { return a * b - c; }
+I386Big I386_FAST i386_fast_big(int a, int b) { I386Big r = { a - b, a * 0.25, (int8_t)b }; return r; }
+
+/* thiscall: `self` in ecx. */
+typedef struct { int32_t base; int32_t scale; } I386Obj;
+int I386_THIS i386_this_apply(I386Obj *self, int x, int y) { return self->base + self->scale * x - y; }
+double I386_THIS i386_this_double(I386Obj *self, double x) { return self->base + x * self->scale; }
+
+/* add_int under each convention (test/calls.test.js declares each with its own). */
+int I386_STD add_int_stdcall(int a, int b) { return a + b; }
+int I386_FAST add_int_fastcall(int a, int b) { return a + b; }
+int I386_THIS add_int_thiscall(int a, int b) { return a + b; }
+
+/* cdecl, for the wrong-convention check and variadic calls. */
+int i386_cdecl_mix(int a, int b, int c) { return a - b * 2 + c * 3; }
+int64_t i386_cdecl_i64(int64_t a, uint64_t b) { return a - (int64_t)b; }
+float i386_cdecl_float(float a, float b) { return a * b; }
+double i386_cdecl_sum(int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+        int kind = va_arg(ap, int);
+        if (kind == 0) s += va_arg(ap, int);
+        else if (kind == 1) s += va_arg(ap, double);
+        else s += (double)va_arg(ap, long long);
+    }
+    va_end(ap);
+    return s;
+}
+
+/* Callbacks through each convention. */
+typedef int (I386_STD *I386StdCb)(int a, int b, int c);
+typedef double (I386_STD *I386StdCbD)(int a, double b);
+typedef float (I386_STD *I386StdCbF)(float a, int64_t b);
+typedef int64_t (I386_STD *I386StdCbL)(int64_t a, int b);
+typedef I386Big (I386_STD *I386StdCbBig)(int a);
+typedef float (*I386CdeclCbF)(float a, float b);
+typedef I386Big (*I386CdeclCbBig)(int a, double b);
+typedef int (I386_FAST *I386FastCb)(int a, int b, int c);
+typedef int (I386_THIS *I386ThisCb)(I386Obj *self, int x);
+
+/* Each runs the callback twice: a callback that pops the wrong number of bytes would move
+ * %esp, and the check of `guard` (and of esp itself, through the frame) fails. */
+#define I386_TWICE(expr) \
+    volatile int guard = 0x5a5a5a5a; \
+    __typeof__(expr) r1 = (expr); \
+    __typeof__(expr) r2 = (expr); \
+    if (guard != 0x5a5a5a5a) abort(); \
+    (void)r2;
+int i386_call_std(I386StdCb cb, int a, int b, int c) { I386_TWICE(cb(a, b, c)) return r1 == r2 ? r1 : -999999; }
+double i386_call_std_double(I386StdCbD cb, int a, double b) { I386_TWICE(cb(a, b)) return r1 == r2 ? r1 : -999999; }
+float i386_call_std_float(I386StdCbF cb, float a, int64_t b) { I386_TWICE(cb(a, b)) return r1 == r2 ? r1 : -999999; }
+int64_t i386_call_std_i64(I386StdCbL cb, int64_t a, int b) { I386_TWICE(cb(a, b)) return r1 == r2 ? r1 : -999999; }
+int i386_call_std_big(I386StdCbBig cb, int a, double *b, int8_t *c)
+{
+    I386Big r = cb(a);
+    I386Big r2 = cb(a + 1);
+    *b = r.b + r2.b;
+    *c = r.c;
+    return r.a;
+}
+float i386_call_cdecl_float(I386CdeclCbF cb, float a, float b) { I386_TWICE(cb(a, b)) return r1 == r2 ? r1 : -999999; }
+double i386_call_cdecl_big(I386CdeclCbBig cb, int a, double b)
+{
+    I386Big r = cb(a, b);
+    I386Big r2 = cb(a, b);
+    return r.a + r.b + r.c + r2.a;
+}
+int i386_call_fast(I386FastCb cb, int a, int b, int c) { I386_TWICE(cb(a, b, c)) return r1 == r2 ? r1 : -999999; }
+int i386_call_this(I386ThisCb cb, I386Obj *self, int x) { I386_TWICE(cb(self, x)) return r1 == r2 ? r1 : -999999; }
+/* Floats in st(0) many times in a row: an x87 stack left unbalanced by a callback overflows. */
+double i386_call_std_double_many(I386StdCbD cb, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++) s += cb(i, 0.5);
+    return s;
+}
+#endif

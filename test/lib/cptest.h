@@ -59,6 +59,8 @@
 /* ------------------------------------------------------------------------- */
 
 CPTEST_EXPORT void cp_noop(void);
+CPTEST_EXPORT int cp_char_is_signed(void);
+CPTEST_EXPORT int cp_wchar_is_signed(void);
 CPTEST_EXPORT int add_int(int a, int b);
 CPTEST_EXPORT long long add_i64(long long a, long long b);
 CPTEST_EXPORT float add_float(float a, float b);
