@@ -12,6 +12,7 @@
 #include "cptest.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -171,8 +172,8 @@ unsigned long long widen_u16(uint16_t v) { return v; }
 long long widen_i32(int32_t v) { return v; }
 unsigned long long widen_u32(uint32_t v) { return v; }
 /* Whether plain char and wchar_t are signed: they are not on arm64 Linux. */
-int cp_char_is_signed(void) { return (char)-1 < 0; }
-int cp_wchar_is_signed(void) { return (wchar_t)-1 < 0; }
+int cp_char_is_signed(void) { return CHAR_MIN < 0; }
+int cp_wchar_is_signed(void) { return WCHAR_MIN < 0; }
 long long widen_char(char v) { return v; }
 unsigned long long widen_uchar(unsigned char v) { return v; }
 long long widen_short(short v) { return v; }
