@@ -6,6 +6,8 @@
 //   node scripts/build-testlib.mjs --force    rebuild everything
 //   node scripts/build-testlib.mjs --check    build, then compile and run the C
 //                                             self-checks in test/lib/check/
+//   node scripts/build-testlib.mjs --out DIR  build into DIR instead (e.g. a cross
+//                                             build: CC=aarch64-linux-gnu-gcc)
 //
 // Environment: CC (default "cc") and CFLAGS / LDFLAGS (appended, e.g.
 // CFLAGS="-fsanitize=address -g") are split on whitespace.  A library is rebuilt
@@ -97,34 +99,34 @@ function runCompiler(argv, what) {
   if (output) process.stderr.write(`${output}\n`);
 }
 
-/** Directory the libraries are written to. */
-export function testLibDir(root = defaultRoot) {
-  return path.join(root, 'build', 'testlib');
+/** Directory the libraries are written to: outDir if given, else build/testlib. */
+export function testLibDir(root = defaultRoot, outDir = undefined) {
+  return outDir ? path.resolve(outDir) : path.join(root, 'build', 'testlib');
 }
 
 /** { shortName: absolute path } for every test library (whether built or not). */
-export function testLibPaths(root = defaultRoot) {
-  const out = testLibDir(root);
+export function testLibPaths(root = defaultRoot, outDir = undefined) {
+  const out = testLibDir(root, outDir);
   return Object.fromEntries(TEST_LIBS.map((lib) => [lib.name, path.join(out, `lib${lib.name}.so`)]));
 }
 
 /**
  * Builds the out-of-date test libraries and writes paths.json.
- * options: { force = false, quiet = false }.  Returns the paths object.
+ * options: { force = false, quiet = false, outDir = build/testlib }.  Returns the paths object.
  * Throws an Error with the compiler output if a compilation fails.
  */
 export function buildTestLibs(root = defaultRoot, options = {}) {
   const { force = false, quiet = false } = options;
   root = path.resolve(root);
   const srcDir = path.join(root, 'test', 'lib');
-  const outDir = testLibDir(root);
+  const outDir = testLibDir(root, options.outDir);
   fs.mkdirSync(outDir, { recursive: true });
 
   const cc = compilerCommand();
   const userCflags = splitEnv(process.env.CFLAGS);
   const userLdflags = splitEnv(process.env.LDFLAGS);
   const headers = fs.readdirSync(srcDir).filter((f) => f.endsWith('.h')).map((f) => path.join(srcDir, f));
-  const paths = testLibPaths(root);
+  const paths = testLibPaths(root, outDir);
 
   for (const lib of TEST_LIBS) {
     const out = paths[lib.name];
@@ -166,10 +168,10 @@ export function buildTestLibs(root = defaultRoot, options = {}) {
 }
 
 /** Compiles and runs the C self-checks in test/lib/check/.  Throws on failure. */
-export function runTestLibChecks(root = defaultRoot) {
+export function runTestLibChecks(root = defaultRoot, outDir = undefined) {
   root = path.resolve(root);
   const checkDir = path.join(root, 'test', 'lib', 'check');
-  const outDir = testLibDir(root);
+  outDir = testLibDir(root, outDir);
   const binDir = path.join(outDir, 'check');
   fs.mkdirSync(binDir, { recursive: true });
   const cc = compilerCommand();
@@ -199,8 +201,18 @@ function isMain() {
 if (isMain()) {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log('usage: node scripts/build-testlib.mjs [--force] [--quiet] [--check]');
+    console.log('usage: node scripts/build-testlib.mjs [--force] [--quiet] [--check] [--out DIR]');
     process.exit(0);
+  }
+  let outDir;
+  const outAt = args.indexOf('--out');
+  if (outAt >= 0) {
+    outDir = args[outAt + 1];
+    if (!outDir || outDir.startsWith('--')) {
+      console.error('build-testlib: --out needs a directory');
+      process.exit(2);
+    }
+    args.splice(outAt, 2);
   }
   const unknown = args.filter((a) => !['--force', '--quiet', '--check'].includes(a));
   if (unknown.length) {
@@ -208,8 +220,8 @@ if (isMain()) {
     process.exit(2);
   }
   try {
-    buildTestLibs(defaultRoot, { force: args.includes('--force'), quiet: args.includes('--quiet') });
-    if (args.includes('--check')) runTestLibChecks(defaultRoot);
+    buildTestLibs(defaultRoot, { force: args.includes('--force'), quiet: args.includes('--quiet'), outDir });
+    if (args.includes('--check')) runTestLibChecks(defaultRoot, outDir);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);

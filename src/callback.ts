@@ -8,7 +8,8 @@
 import { native } from './native.js';
 import { parseSignature, warnOnce, declareAt, type Signature } from './library.js';
 import type { LibraryHandle } from './native.js';
-import { makeType, registerType, resolveType, describe, type TypeObject } from './types.js';
+import { makeType, registerType, resolveType, describe, POINTER_SIZE, type TypeObject } from './types.js';
+import type { Convention } from './parser.js';
 import { abi, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { Op, type OpName } from './gen/opcodes.js';
@@ -93,7 +94,7 @@ export function proto(...args: unknown[]): TypeObject {
     arguments: sig.params.map((type, i) => ({ type, direction: DIRECTION_NAMES[sig.directions[i]] })),
     result: sig.result,
   };
-  const t = makeType(name, 'Prototype', 8, 8, { proto: info });
+  const t = makeType(name, 'Prototype', POINTER_SIZE, POINTER_SIZE, { proto: info });
   if (!anonymous) registerType(name, t);
   signatures.set(info, { ...sig, name });
   return t;
@@ -104,8 +105,9 @@ export const callback = proto;
 type Inst = [OpName, number, number, number];
 
 /** The callback plan of a signature: frame -> JS arguments, JS result -> return registers. */
-export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject): { words: Uint32Array; listing: string[] } {
-  const lowering = abi.lower(params, result, false);
+export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject, convention: Convention = 'cdecl'):
+    { words: Uint32Array; listing: string[] } {
+  const lowering = abi.lower(params, result, false, convention);
   const insts: Inst[] = [];
   params.forEach((t, i) => {
     const loc = lowering.args[i];
@@ -129,7 +131,7 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
   const words = new Uint32Array(4 + insts.length * 4);
   words[0] = native.layout.magic;
   words[1] = params.length;
-  words[2] = 0;
+  words[2] = lowering.callbackWord ?? 0;
   words[3] = insts.length;
   insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
   return { words, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
@@ -142,7 +144,7 @@ export function callbackProtoId(t: TypeObject): number {
   if (!info || !sig) throw new TypeError(`'${t.name}' is not a callback type: declare one with koffi.proto() and use a pointer to it`);
   let id = protoIds.get(info);
   if (id === undefined) {
-    id = addon.defineCallback(compileCallbackPlan(sig.params, sig.result).words, sig.name);
+    id = addon.defineCallback(compileCallbackPlan(sig.params, sig.result, sig.convention).words, sig.name);
     protoIds.set(info, id);
   }
   return id;

@@ -4,6 +4,7 @@ import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
 import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType, stringUnit } from './types.js';
 import { compilePlan, compilePlanCached, typeKey } from './plan.js';
+import { abi } from './abi/index.js';
 
 export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
 
@@ -178,7 +179,7 @@ export function declareAt(handle: LibraryHandle, address: bigint, sig: Signature
   if (sig.variadic) return declareVariadic(handle, address, sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
-  const plan = compilePlanCached(sig.params, result, sig.directions);
+  const plan = compilePlanCached(sig.params, result, sig.directions, sig.convention);
   let fn = native.install(plan.words, handle, address, sig.name, plan.argTypes);
   if (dispose) fn = withDisposer(fn, sig, dispose);
   defineInfo(fn, sig);
@@ -246,6 +247,8 @@ function defineInfo(fn: Function, sig: Signature): void {
 // types is compiled once and cached.
 function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature): Function {
   const fixed = sig.params.length;
+  // Only the caller can pop a variable number of arguments (i386: cdecl); throws otherwise.
+  if (sig.convention !== 'cdecl') abi.lower(sig.params, sig.result, true, sig.convention);
   // Per list of variadic types: the installed function, and which values are floats (rounded
   // to float precision here, before C promotes them to double).
   const cache = new Map<string, { target: Function; floats: boolean[] }>();
@@ -271,7 +274,7 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
         extra.push(promote(r.type));
       }
       const params = [...sig.params, ...extra];
-      const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions });
+      const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions, convention: sig.convention });
       entry = { target: native.install(plan.words, handle, address, name, params.map((t) => t.name).join('\n')), floats };
       if (cache.size < 1024) cache.set(key, entry);
     }

@@ -2,7 +2,7 @@
 // instructions [opcode, dst, arg, aux]. Equal signatures give equal bytes.
 import { Op, type OpName } from './gen/opcodes.js';
 import { internalsOf, type TypeObject, type Primitive } from './types.js';
-import type { Direction } from './parser.js';
+import type { Convention, Direction } from './parser.js';
 import { abi, isAggregate, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { callbackProtoId } from './callback.js';
@@ -33,6 +33,8 @@ export interface PlanOptions {
   variadic?: boolean;
   /** Per argument: output and in/out pointers are copied back after the call. */
   directions?: readonly Direction[];
+  /** The calling convention (i386; ignored elsewhere). Default cdecl. */
+  convention?: Convention;
 }
 
 export interface Plan {
@@ -53,11 +55,11 @@ function disposeKind(t: TypeObject): number {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
-  const lowering = abi.lower(args, result, !!options.variadic);
+  const lowering = abi.lower(args, result, !!options.variadic, options.convention);
   const insts: Array<[OpName, number, number, number]> = [];
   // Aggregates split into register pieces or passed by reference are marshalled into scratch
   // space after the stack block, then moved piece by piece or passed by address.
-  let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes, 16);
+  let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes + (abi.frameSlack ?? 0), 16);
   const post: Array<[OpName, number, number, number]> = [];
 
   const r = lowering.result;
@@ -138,13 +140,13 @@ export function typeKey(t: object): number {
   return id;
 }
 
-export function compilePlanCached(args: readonly TypeObject[], result: TypeObject, directions: readonly Direction[]):
-    { words: Uint32Array; argTypes: string } {
-  let key = String(typeKey(result));
+export function compilePlanCached(args: readonly TypeObject[], result: TypeObject, directions: readonly Direction[],
+                                  convention: Convention = 'cdecl'): { words: Uint32Array; argTypes: string } {
+  let key = (convention === 'cdecl' ? '' : convention + ':') + String(typeKey(result));
   for (let i = 0; i < args.length; i++) key += (directions[i] === 'in' ? ',' : directions[i] === 'out' ? ',>' : ',<>') + typeKey(args[i]);
   let plan = planCache.get(key);
   if (!plan) {
-    plan = { words: compilePlan(args, result, { directions }).words, argTypes: args.map((t) => t.name).join('\n') };
+    plan = { words: compilePlan(args, result, { directions, convention }).words, argTypes: args.map((t) => t.name).join('\n') };
     if (planCache.size >= PLAN_CACHE_LIMIT) planCache.clear();
     planCache.set(key, plan);
   }

@@ -1,4 +1,4 @@
-// The type registry: primitives of the platform (LP64 Linux here), pointers, aliases,
+// The type registry: primitives of the platform (LP64 or ILP32 Linux), pointers, aliases,
 // opaque types, and resolution of type strings and TypeObjects.
 import { parseType, type TypeSpec, type Direction } from './parser.js';
 
@@ -59,7 +59,20 @@ export function internalsOf(t: TypeObject): TypeInternals {
   return t[INTERNALS];
 }
 
-// [names (first is canonical), primitive, size]; alignment equals size for every primitive here.
+/**
+ * The data model of the running process. LP64 (x64, arm64): pointers, long and size_t are 8
+ * bytes. ILP32 (ia32): they are 4 bytes, and as GCC lays out structs on i386, 8-byte scalars
+ * (int64_t, uint64_t, double) are aligned to 4 (their size stays 8), which is also what Koffi
+ * reports as their alignment there.
+ */
+export const ILP32 = process.arch === 'ia32';
+export const POINTER_SIZE = ILP32 ? 4 : 8;
+const MAX_SCALAR_ALIGN = ILP32 ? 4 : 8;
+const INTPTR: Primitive = ILP32 ? 'Int32' : 'Int64';
+const UINTPTR: Primitive = ILP32 ? 'UInt32' : 'UInt64';
+
+// [names (first is canonical), primitive, size]; the alignment is the size, capped at
+// MAX_SCALAR_ALIGN.
 const PRIMITIVES: Array<[string[], Primitive, number]> = [
   [['void'], 'Void', 0],
   [['bool'], 'Bool', 1],
@@ -92,11 +105,11 @@ const PRIMITIVES: Array<[string[], Primitive, number]> = [
   [['uint64_t', 'uint64'], 'UInt64', 8],
   [['uint64_le_t', 'uint64_le'], 'UInt64', 8],
   [['uint64_be_t', 'uint64_be'], 'UInt64S', 8],
-  [['intptr_t', 'intptr'], 'Int64', 8],
-  [['uintptr_t', 'uintptr'], 'UInt64', 8],
-  [['size_t'], 'UInt64', 8],
-  [['long'], 'Int64', 8],
-  [['unsigned long', 'ulong'], 'UInt64', 8],
+  [['intptr_t', 'intptr'], INTPTR, POINTER_SIZE],
+  [['uintptr_t', 'uintptr'], UINTPTR, POINTER_SIZE],
+  [['size_t'], UINTPTR, POINTER_SIZE],
+  [['long'], INTPTR, POINTER_SIZE],
+  [['unsigned long', 'ulong'], UINTPTR, POINTER_SIZE],
   [['long long', 'longlong'], 'Int64', 8],
   [['unsigned long long', 'ulonglong'], 'UInt64', 8],
   [['float', 'float32'], 'Float32', 4],
@@ -116,7 +129,7 @@ const pointerCache = new WeakMap<TypeObject, TypeObject>();
 const builtinNames = new Set<string>();
 
 for (const [names, primitive, size] of PRIMITIVES) {
-  const t = makeType(names[0], primitive, size, size, {}, { stringOf: STRING_OF[names[0]] });
+  const t = makeType(names[0], primitive, size, Math.min(size, MAX_SCALAR_ALIGN), {}, { stringOf: STRING_OF[names[0]] });
   for (const n of names) {
     registry.set(n, t);
     types[n] = t;
@@ -143,10 +156,10 @@ export function pointerTo(ref: TypeObject, name?: string): TypeObject {
   const ptrName = name ?? (ref.name.endsWith('*') ? ref.name + '*' : ref.name + ' *');
   // A pointer to a prototype is a callback type (Koffi's 'Callback' primitive).
   const t = stringOf
-    ? makeType(ptrName, stringOf, 8, 8)
+    ? makeType(ptrName, stringOf, POINTER_SIZE, POINTER_SIZE)
     : ref.primitive === 'Prototype'
-      ? makeType(ptrName, 'Callback', 8, 8, { proto: ref.proto })
-      : makeType(ptrName, 'Pointer', 8, 8, { ref });
+      ? makeType(ptrName, 'Callback', POINTER_SIZE, POINTER_SIZE, { proto: ref.proto })
+      : makeType(ptrName, 'Pointer', POINTER_SIZE, POINTER_SIZE, { ref });
   if (name === undefined) pointerCache.set(ref, t);
   return t;
 }
@@ -285,7 +298,7 @@ export function makeNamedPointer(name: string | null, target: unknown, count: nu
     // is the sibling member `countedBy`.
     checkName(count, 'countedBy member');
     const ref = resolveType(target);
-    const t = makeType(name ?? pointerTo(ref).name, 'Pointer', 8, 8, { ref }, { countedBy: count });
+    const t = makeType(name ?? pointerTo(ref).name, 'Pointer', POINTER_SIZE, POINTER_SIZE, { ref }, { countedBy: count });
     return name === null ? t : registerType(checkName(name, 'type'), t);
   }
   if (!Number.isInteger(count) || count < 1)

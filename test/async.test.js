@@ -8,7 +8,7 @@ const t = require('tap');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths, testlibPathsFile, nodePath } = require('./support/env.js');
 
 const ROOT = path.join(__dirname, '..');
 const libc = koffi.load(null);
@@ -35,9 +35,9 @@ const checksum8 = (s) => fnv1a(Buffer.from(s, 'utf8')) | 0;
 // A child process running `src` (CommonJS, `koffi` and `paths` predefined); never hangs the test.
 function runChild(src, { timeout = 60000, nodeArgs = [] } = {}) {
   const prelude = `'use strict';\nconst koffi = require(${JSON.stringify(ROOT)});\n` +
-    `const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});\n`;
+    `const paths = require(${JSON.stringify(testlibPathsFile)});\n`;
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [...nodeArgs, '-e', prelude + src], { encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
+  const r = spawnSync(nodePath, [...nodeArgs, '-e', prelude + src], { encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
   return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '', error: r.error, ms: Date.now() - t0 };
 }
 
@@ -104,6 +104,9 @@ const variadicSum = lib.func('long long variadic_sum_i(int n, ...)');
 
 const DivT = koffi.struct('async_div_t', { quot: 'int', rem: 'int' });
 const LDivT = koffi.struct('async_ldiv_t', { quot: 'long', rem: 'long' });
+// The data model: long, size_t and pointers are 8 bytes (LP64) or 4 (ILP32, ia32).
+const LP64 = koffi.sizeof('long') === 8;
+const PTR_BITS = BigInt(8 * koffi.sizeof('void *'));
 const Tm = koffi.struct('async_tm', {
   tm_sec: 'int', tm_min: 'int', tm_hour: 'int', tm_mday: 'int', tm_mon: 'int', tm_year: 'int',
   tm_wday: 'int', tm_yday: 'int', tm_isdst: 'int', tm_gmtoff: 'long', tm_zone: 'const char *',
@@ -146,7 +149,7 @@ const CASES = [
   ['mixed10', mixed10, [-5, 1.5, 100000, 65535, 0.25, 2n ** 40n, -7, 2.5, 127, 9],
     -5 + 2 * 1.5 + 3 * 100000 + 4 * 65535 + 5 * 0.25 + 6 * 2 ** 40 + 7 * -7 + 8 * 2.5 + 9 * 127 + 10 * 9],
   ['str_len UTF-8', strLen, [ALPHA], Buffer.byteLength(ALPHA)],
-  ['str_len NULL is (size_t)-1', strLen, [null], 2n ** 64n - 1n],
+  ['str_len NULL is (size_t)-1', strLen, [null], LP64 ? 2n ** 64n - 1n : 2 ** 32 - 1],
   ['str_checksum', strChecksum, [ALPHA], checksum8(ALPHA)],
   ['str_checksum long string', strChecksum, ['x'.repeat(300000) + 'y'], checksum8('x'.repeat(300000) + 'y')],
   ['str_is_null(null)', strIsNull, [null], 1],
@@ -159,7 +162,7 @@ const CASES = [
   ['atoi', atoi, ['1257'], 1257],
   ['ptr_add BigInt', ptrAdd, [0x1000n, 0x234], 0x1234n],
   ['int_to_ptr(0) is null', intToPtr, [0], null],
-  ['int_to_ptr high address', intToPtr, [-16], 2n ** 64n - 16n],
+  ['int_to_ptr high address', intToPtr, [-16], 2n ** PTR_BITS - 16n],
   ['ptr_to_int(null)', ptrToInt, [null], 0],
   ['read_i32_at(Int32Array)', readI32, [new Int32Array([-123456789])], -123456789],
   ['read_i32_at(JS array)', readI32, [[987654]], 987654],
@@ -167,8 +170,13 @@ const CASES = [
   ['sum_double_array(Float64Array)', sumDoubleArray, [new Float64Array([0.5, 0.25, 4]), 3], 4.75],
   ['div struct result', div, [17, 5], { quot: 3, rem: 2 }],
   ['div negative', div, [-17, 5], { quot: -3, rem: -2 }],
-  ['ldiv struct result', ldiv, [1e12, 7], { quot: 142857142857, rem: 1 }],
-  ['ldiv BigInt', ldiv, [-(2n ** 62n), 3], { quot: -1537228672809129301n, rem: -1 }],
+  ...(LP64 ? [
+    ['ldiv struct result', ldiv, [1e12, 7], { quot: 142857142857, rem: 1 }],
+    ['ldiv BigInt', ldiv, [-(2n ** 62n), 3], { quot: -1537228672809129301n, rem: -1 }],
+  ] : [
+    ['ldiv struct result', ldiv, [1e9, 7], { quot: 142857142, rem: 6 }],
+    ['ldiv BigInt', ldiv, [-(2n ** 30n), 3], { quot: -357913941, rem: -1 }],
+  ]),
 ];
 
 t.test('callback form: results of many signatures', async (t) => {

@@ -32,7 +32,7 @@ const GROUPS = [
 ];
 
 t.test('the C helper library is built', (t) => {
-  const paths = require('../build/testlib/paths.json');
+  const { testlibPaths: paths } = require('./support/env.js');
   t.ok(paths.cphostile, 'paths.json names libcphostile.so');
   t.doesNotThrow(() => koffi.load(paths.cphostile), 'it loads');
   t.end();

@@ -10,7 +10,7 @@ const t = require('tap');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths, testlibPathsFile, nodePath } = require('./support/env.js');
 
 const lib = koffi.load(paths.cptest);
 const cbs = koffi.load(paths.cpcallbacks);
@@ -23,12 +23,12 @@ const ROOT = path.join(__dirname, '..');
 function child(code, { nodeArgs = [], timeout = 60000, env } = {}) {
   const prelude = `
     const koffi = require(${JSON.stringify(ROOT)});
-    const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});
+    const paths = require(${JSON.stringify(testlibPathsFile)});
     const lib = koffi.load(paths.cptest);
     const cbs = koffi.load(paths.cpcallbacks);
     const libc = koffi.load(null);
   `;
-  const r = spawnSync(process.execPath, [...nodeArgs, '-e', prelude + code], {
+  const r = spawnSync(nodePath, [...nodeArgs, '-e', prelude + code], {
     encoding: 'utf8', timeout, env: env ? { ...process.env, ...env } : process.env,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -648,7 +648,7 @@ t.test('threads: late calls and process exit (child processes)', (t) => {
     const { Worker } = require('node:worker_threads');
     const w = new Worker(\`
       const koffi = require(${JSON.stringify(ROOT)});
-      const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});
+      const paths = require(${JSON.stringify(testlibPathsFile)});
       const cbs = koffi.load(paths.cpcallbacks);
       koffi.proto('int32_t CbW(int32_t)');
       const p = koffi.register((x) => 3 * x + 1, 'CbW *');
@@ -663,11 +663,11 @@ t.test('threads: late calls and process exit (child processes)', (t) => {
 
   // Callbacks inside two worker threads at once, each with its own JS thread, then both exit
   // (the addon is unloaded with the last one).
-  r = spawnSync(process.execPath, ['-e', `
+  r = spawnSync(nodePath, ['-e', `
     const { Worker } = require('node:worker_threads');
     const src = \`
       const koffi = require(${JSON.stringify(ROOT)});
-      const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});
+      const paths = require(${JSON.stringify(testlibPathsFile)});
       const lib = koffi.load(paths.cptest);
       const cbs = koffi.load(paths.cpcallbacks);
       koffi.proto('int CbW(int)');
@@ -690,7 +690,7 @@ t.test('threads: late calls and process exit (child processes)', (t) => {
 // ---------------------------------------------------------------------------------------
 
 t.test('the committed trampoline tables are what the generator writes', (t) => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'native/trampolines/gen.mjs'), '--check'], { encoding: 'utf8' });
+  const r = spawnSync(nodePath, [path.join(ROOT, 'native/trampolines/gen.mjs'), '--check'], { encoding: 'utf8' });
   t.equal(r.status, 0, r.stderr || 'up to date');
   const stats = koffi.internal.callbacks();
   t.equal(stats.capacity, 8192, '8192 trampolines');

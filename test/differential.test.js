@@ -7,7 +7,8 @@
 // derived from a hash of every argument member, so results check the return path too.
 //
 //   DIFF_SEEDS=1,2,0xbeef   seeds (default 0xC0FFEE), one generated library per seed
-//   DIFF_COUNT=500          signatures per seed (default 150)
+//   DIFF_COUNT=500          signatures per seed (default 150, 50 with CALLPLAN_SLOW=1)
+//   CALLPLAN_TEST_CC        the compiler command (default cc; a cross compiler for foreign ISAs)
 //   DIFF_KEEP=1             keep the generated C file and library (the path is printed)
 // Deterministic for a given seed and count; a failure prints the C prototype, the JS call,
 // and the expected and actual bytes or result.
@@ -20,14 +21,15 @@ const { execFileSync } = require('child_process');
 const koffi = require('..');
 const B = require('./gen/bytes.js');
 const G = require('./gen/diffgen.js');
+const { cc, slow } = require('./support/env.js');
 
 const parsedSeeds = (process.env.DIFF_SEEDS || '').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32);
 const SEEDS = parsedSeeds.length ? parsedSeeds : [0xC0FFEE];
-const COUNT = Math.max(1, Math.floor(Number(process.env.DIFF_COUNT) || 150));
+const COUNT = Math.max(1, Math.floor(Number(process.env.DIFF_COUNT) || (slow ? 50 : 150)));
 
 function haveCC() {
   try {
-    execFileSync('cc', ['--version'], { stdio: 'ignore' });
+    execFileSync(cc[0], [...cc.slice(1), '--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -74,7 +76,7 @@ function runSeed(t, seed) {
   const sofile = path.join(dir, `libdiff_${seed.toString(16)}.so`);
   fs.writeFileSync(cfile, gen.csource);
   try {
-    execFileSync('cc', ['-shared', '-fPIC', '-O1', '-o', sofile, cfile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(cc[0], [...cc.slice(1), '-shared', '-fPIC', '-O1', '-o', sofile, cfile], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     t.fail(`compiling the generated C failed:\n${e.stderr}`);
     t.end();

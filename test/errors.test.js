@@ -7,7 +7,7 @@ const t = require('tap');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths, testlibPathsFile, nodePath } = require('./support/env.js');
 
 const ROOT = path.join(__dirname, '..');
 const lib = koffi.load(paths.cptest);
@@ -15,8 +15,8 @@ const lib = koffi.load(paths.cptest);
 const caught = require('./support/caught.js');
 
 function child(code) {
-  const prelude = `const koffi = require(${JSON.stringify(ROOT)}); const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});\n`;
-  const r = spawnSync(process.execPath, ['-e', prelude + code], { encoding: 'utf8', timeout: 120000 });
+  const prelude = `const koffi = require(${JSON.stringify(ROOT)}); const paths = require(${JSON.stringify(testlibPathsFile)});\n`;
+  const r = spawnSync(nodePath, ['-e', prelude + code], { encoding: 'utf8', timeout: 120000 });
   return { status: r.status, signal: r.signal, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
@@ -256,8 +256,11 @@ t.test('calling conventions', (t) => {
   e = caught(t, () => lib.func(42, 'id_int', 'int', ['int']), 'number as convention');
   t.type(e, Error);
   t.throws(() => lib.func('int __bogus id_int(int)'), Error, 'invalid convention in a prototype');
-  for (const c of ['__cdecl', '__stdcall', '__fastcall', '__thiscall'])
-    t.equal(lib.func(c, 'id_int', 'int', ['int'])(-9), -9, `${c} is accepted (ignored on x64)`);
+  // Conventions are ignored on x64 and arm64; on i386 each declares a function compiled with it.
+  for (const c of ['__cdecl', '__stdcall', '__fastcall', '__thiscall']) {
+    const name = process.arch === 'ia32' && c !== '__cdecl' ? `add_int_${c.slice(2)}` : 'add_int';
+    t.equal(lib.func(c, name, 'int', ['int', 'int'])(-9, 0), -9, `${c} is accepted`);
+  }
   t.end();
 });
 
@@ -346,11 +349,14 @@ t.test('koffi.config() maximums from the Koffi documentation', (t) => {
 });
 
 t.test('koffi.type / sizeof / alignof', (t) => {
+  // LP64; on ILP32 (ia32) pointers, long, size_t and intptr_t are 4 bytes and 8-byte scalars align to 4.
+  const P = process.arch === 'ia32' ? [4, 4] : [8, 8];
+  const W = process.arch === 'ia32' ? [8, 4] : [8, 8];
   const expect = {
-    bool: [1, 1], char: [1, 1], short: [2, 2], int: [4, 4], long: [8, 8], 'long long': [8, 8], float: [4, 4],
-    double: [8, 8], int8_t: [1, 1], uint16_t: [2, 2], int32_t: [4, 4], uint64_t: [8, 8], size_t: [8, 8],
-    intptr_t: [8, 8], wchar_t: [4, 4], char16_t: [2, 2], char32_t: [4, 4], 'void *': [8, 8], 'char *': [8, 8],
-    'const char *': [8, 8], str: [8, 8], str16: [8, 8], 'int **': [8, 8], int64_be_t: [8, 8], uint16_le: [2, 2],
+    bool: [1, 1], char: [1, 1], short: [2, 2], int: [4, 4], long: P, 'long long': W, float: [4, 4],
+    double: W, int8_t: [1, 1], uint16_t: [2, 2], int32_t: [4, 4], uint64_t: W, size_t: P,
+    intptr_t: P, wchar_t: [4, 4], char16_t: [2, 2], char32_t: [4, 4], 'void *': P, 'char *': P,
+    'const char *': P, str: P, str16: P, 'int **': P, int64_be_t: W, uint16_le: [2, 2],
   };
   for (const [name, [size, align]] of Object.entries(expect)) {
     t.equal(koffi.sizeof(name), size, `sizeof(${name})`);

@@ -6,15 +6,17 @@
 // Longer runs: node scripts/fuzz-decl.mjs --seconds 600 --seed N
 //
 // Environment: CALLPLAN_FUZZ_SEEDS (comma-separated, default 1,2) and CALLPLAN_FUZZ_COUNT
-// (inputs per seed, default 2000) change the budget.
+// (inputs per seed, default 2000) change the budget; CALLPLAN_SLOW=1 (emulated runs) makes the
+// defaults 1 and 500.
 'use strict';
 const t = require('tap');
 const path = require('path');
 const { runCases } = require('./support/run-cases.js');
 const { runFuzz } = require('./support/fuzz-decl-core.js');
+const { slow } = require('./support/env.js');
 
-const SEEDS = (process.env.CALLPLAN_FUZZ_SEEDS || '1,2').split(',').map(Number).filter(Number.isFinite);
-const COUNT = Number(process.env.CALLPLAN_FUZZ_COUNT) || 2000;
+const SEEDS = (process.env.CALLPLAN_FUZZ_SEEDS || (slow ? '1' : '1,2')).split(',').map(Number).filter(Number.isFinite);
+const COUNT = Number(process.env.CALLPLAN_FUZZ_COUNT) || (slow ? 500 : 2000);
 
 t.test('extreme declarations', async (t) => {
   // A smaller heap makes a runaway declaration fail fast instead of eating the machine.

@@ -6,7 +6,7 @@ const t = require('tap');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths, testlibPathsFile, nodePath } = require('./support/env.js');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -15,8 +15,8 @@ const ROOT = path.join(__dirname, '..');
 function child(code) {
   const env = { ...process.env };
   delete env.LD_BIND_NOW;
-  const prelude = `const koffi = require(${JSON.stringify(ROOT)}); const paths = require(${JSON.stringify(path.join(ROOT, 'build/testlib/paths.json'))});\n`;
-  const r = spawnSync(process.execPath, ['-e', prelude + code], { env, encoding: 'utf8', timeout: 60000 });
+  const prelude = `const koffi = require(${JSON.stringify(ROOT)}); const paths = require(${JSON.stringify(testlibPathsFile)});\n`;
+  const r = spawnSync(nodePath, ['-e', prelude + code], { env, encoding: 'utf8', timeout: 60000 });
   return { status: r.status, signal: r.signal, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 

@@ -23,9 +23,13 @@ t.test('src/gen/opcodes.ts is up to date with ops.def', async (t) => {
 
 t.test('frame layout agrees between TypeScript and the addon', (t) => {
   const native = koffi.internal.layout;
-  const abi = { x64_sysv: internal.x64, arm64_aapcs: internal.arm64 }[native.isa];
+  const abi = { x64_sysv: internal.x64, arm64_aapcs: internal.arm64, i386_sysv: internal.i386 }[native.isa];
   t.ok(abi, `an ABI module for ${native.isa}`);
   t.same(native.frame, { ...abi.FRAME });
+  if (native.isa === 'i386_sysv') {
+    const { RET, X87 } = internal.i386;
+    t.same(native.i386, { retInt: RET.int, retEdx: RET.edx, retFloat: RET.float, x87Float: X87.float, x87Double: X87.double });
+  }
   t.equal(internal.abi.ISA, native.isa, 'the plan compiler targets the ISA the addon was built for');
   t.equal(internal.PLAN_MAGIC, native.magic);
   t.end();

@@ -4,7 +4,7 @@
 const t = require('tap');
 const os = require('os');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths } = require('./support/env.js');
 
 const lib = koffi.load(paths.cptest);
 

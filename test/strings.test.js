@@ -3,7 +3,7 @@
 'use strict';
 const t = require('tap');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths } = require('./support/env.js');
 
 const lib = koffi.load(paths.cptest);
 

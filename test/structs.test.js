@@ -11,7 +11,7 @@
 'use strict';
 const t = require('tap');
 const koffi = require('..');
-const paths = require('../build/testlib/paths.json');
+const { testlibPaths: paths } = require('./support/env.js');
 const B = require('./gen/bytes.js');
 
 const lib = koffi.load(paths.cpstructs);

@@ -8,10 +8,10 @@ const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const paths = require(join(root, 'build/testlib/paths.json'));
+const { testlibPaths: paths, nodePath } = require('./support/env.js');
 
 function run(code, timeout = 60000) {
-  const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout, env: { ...process.env, PATHS: JSON.stringify(paths) } });
+  const r = spawnSync(nodePath, ['-e', code], { cwd: root, encoding: 'utf8', timeout, env: { ...process.env, PATHS: JSON.stringify(paths) } });
   return { status: r.status, signal: r.signal, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 

@@ -10,6 +10,8 @@ extern "C" {
 #if defined(__x86_64__)
 void cp_call_x64_sysv(void *target, uint8_t *frame, uint8_t *ret);
 void cp_call_x64_sysv_gpr(void *target, uint8_t *frame, uint8_t *ret);
+#elif defined(__i386__)
+void cp_call_i386_sysv(void *target, uint8_t *frame, uint8_t *ret);
 #elif defined(__aarch64__)
 void cp_call_arm64_aapcs(void *target, uint8_t *frame, uint8_t *ret);
 #endif
@@ -54,9 +56,16 @@ inline bool PiecesFit(uint32_t slots, uint32_t piece, uint32_t size, uint32_t ar
 }
 
 // Runs the CALL instruction: dst = stack bytes; on x86-64 arg = %al, aux = 1 for the stub
-// that loads no SSE registers.
+// that loads no SSE registers; on i386 aux = how st(0) holds the result (CP_I386_X87_*).
 inline void CallTarget(void *target, const Inst *ip, uint8_t *frame, uint8_t *ret) {
+#if defined(__i386__)
+  Store<uint32_t>(frame, CP_FRAME_STACK_BYTES, ip->dst);
+  Store<uint32_t>(frame, CP_I386_FLAGS_OFFSET, ip->aux);
+  cp_call_i386_sysv(target, frame, ret);
+  return;
+#else
   Store<uint64_t>(frame, CP_FRAME_STACK_BYTES, ip->dst);
+#endif
 #if defined(__x86_64__)
   Store<uint64_t>(frame, CP_X64_AL_OFFSET, ip->arg);
   if (ip->aux)

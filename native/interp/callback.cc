@@ -69,6 +69,7 @@ struct CbOp {
 struct CallbackProto {
   std::string name;
   uint32_t nargs = 0;
+  uint32_t abi_word = 0;  // the plan header's word 2, for the ISA's callback entry (i386: bytes to pop, x87 result)
   std::vector<CbOp> args;
   CbOp ret;
 };
@@ -121,6 +122,7 @@ struct Slot {
   uint32_t generation = 0;      // bumped on release, so queued calls notice a reused slot
   bool registered = false;
   int32_t sret_at = -1;         // frame offset of the hidden result pointer, or -1 (kept after release)
+  uint32_t abi_word = 0;        // the proto's abi_word (kept after release: a stale call still returns properly)
   v8::Global<v8::Value> *error_sink = nullptr;  // see SetCallbackErrorSink
 };
 
@@ -171,6 +173,7 @@ int64_t TakeSlot(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
   s.fn.Reset(h->isolate, fn);
   s.registered = registered;
   s.sret_at = proto->ret.op == OP_CB_RET_AGG_MEM ? (int32_t)proto->ret.src0 : -1;
+  s.abi_word = proto->abi_word;
   s.host.store(h, std::memory_order_release);
   return index;
 }
@@ -287,7 +290,7 @@ inline bool DecodeScalar(v8::Isolate *isolate, Kind kind, const uint8_t *src, v8
     case Kind::F64: *out = v8::Number::New(isolate, Load<double>(src)); return true;
     case Kind::PTR:
     case Kind::PROTO: {
-      uint64_t p = Load<uint64_t>(src);
+      uint64_t p = Load<uintptr_t>(src);
       *out = p ? v8::Local<v8::Value>(v8::BigInt::NewFromUnsigned(isolate, p)) : v8::Local<v8::Value>(v8::Null(isolate));
       return true;
     }
@@ -482,6 +485,9 @@ void ServiceQueue(CallbackHost *h, Mode mode) {
 // restarts them after the handler. Timed futex waits are left alone (they would return EINTR).
 bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
   switch (nr) {
+#ifdef SYS_futex_time64
+    case SYS_futex_time64:  // 32-bit ISAs: glibc waits with the 64-bit time variant first
+#endif
     case SYS_futex: {
       uint64_t cmd = futex_op & 127;
       return (cmd == 0 /* FUTEX_WAIT */ || cmd == 9 /* FUTEX_WAIT_BITSET */) && futex_timeout == 0;
@@ -493,7 +499,9 @@ bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
     case SYS_recvmsg:
     case SYS_wait4:
     case SYS_waitid:
+#ifdef SYS_accept
     case SYS_accept:
+#endif
     case SYS_accept4:
     case SYS_flock:
       return true;
@@ -549,6 +557,17 @@ void OnSignal(int, siginfo_t *, void *context) {
     state.pc = reinterpret_cast<void *>(r[REG_RIP]);
     state.sp = reinterpret_cast<void *>(r[REG_RSP]);
     state.fp = reinterpret_cast<void *>(r[REG_RBP]);
+#elif defined(__i386__)
+    // glibc enters the kernel through the vDSO's __kernel_vsyscall (sysenter or syscall, with
+    // `int $0x80` right after it); either way a restart rewinds to an `int $0x80` (cd 80) with
+    // the call number in eax and the arguments in ebx, ecx, edx, esi, edi, ebp.
+    const greg_t *r = uc->uc_mcontext.gregs;
+    const uint8_t *pc = reinterpret_cast<const uint8_t *>(r[REG_EIP]);
+    at_syscall = pc[0] == 0xcd && pc[1] == 0x80 &&
+                 RestartableSyscall((long)r[REG_EAX], (uint64_t)(uint32_t)r[REG_ECX], (uint64_t)(uint32_t)r[REG_ESI]);
+    state.pc = reinterpret_cast<void *>(r[REG_EIP]);
+    state.sp = reinterpret_cast<void *>(r[REG_ESP]);
+    state.fp = reinterpret_cast<void *>(r[REG_EBP]);
 #elif defined(__aarch64__)
     const auto &m = uc->uc_mcontext;
     at_syscall = Load<uint32_t>(reinterpret_cast<const uint8_t *>(m.pc)) == 0xd4000001 /* svc #0 */ &&
@@ -637,6 +656,10 @@ using namespace callplan;
 extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   int saved_errno = errno;
   Global &g = G();
+#if defined(__i386__)
+  // How the entry returns: bytes to pop and the x87 result, from the slot's callback plan.
+  if (index < kSlots) Store<uint32_t>(frame + CP_I386_CB_ABI, g.slots[index].abi_word);
+#endif
   if (index < kSlots) {
     Slot &s = g.slots[index];
     CallbackHost *h = s.host.load(std::memory_order_acquire);
@@ -783,6 +806,14 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
   if (nargs > kMaxCallbackArgs || count != 4 + (size_t)n * 4 || n < 2) return nullptr;
   auto *proto = new CallbackProto();
   proto->nargs = nargs;
+  proto->abi_word = words[2];
+#if defined(__i386__)
+  // Bytes popped by the callee (a multiple of 4) and the x87 kind of the result.
+  if ((words[2] & 3) || (words[2] & 0xFFFF) > kMaxStackArgBytes || (words[2] >> 16) > CP_I386_X87_DOUBLE) {
+    delete proto;
+    return nullptr;
+  }
+#endif
   std::vector<bool> seen(nargs, false);
   bool has_ret = false;
   bool ok = true;

@@ -15,6 +15,10 @@
 #include "frame_x64_sysv.h"
 #include "callback_x64_sysv.h"
 #define CP_ISA "x64_sysv"
+#elif defined(__i386__)
+#include "frame_i386_sysv.h"
+#include "callback_i386_sysv.h"
+#define CP_ISA "i386_sysv"
 #elif defined(__aarch64__)
 #include "frame_arm64_aapcs.h"
 #include "callback_arm64_aapcs.h"

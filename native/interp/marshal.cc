@@ -403,7 +403,7 @@ v8::Local<v8::Value> Marshal::Decode(const TypeDesc *type, const uint8_t *src) {
       return DecodeString(isolate, rt, type->kind, Get<void *>(src));
     case Kind::PTR:
     case Kind::PROTO: {
-      uint64_t p = Get<uint64_t>(src);
+      uint64_t p = Get<uintptr_t>(src);
       if (!p) return v8::Null(isolate);
       return v8::BigInt::NewFromUnsigned(isolate, p);
     }

@@ -106,7 +106,9 @@ const TypeDesc *TypeArg(const Info &info, int index) {
 void Alloc(const Info &info) {
   v8::Isolate *isolate = info.GetIsolate();
   double size = info[0]->IsNumber() ? info[0].As<v8::Number>()->Value() : -1;
-  if (!(size >= 0) || size > (double)((size_t)1 << 40)) {
+  // At most 1 TiB (64-bit), or half the address space (32-bit).
+  constexpr double kMaxAlloc = sizeof(size_t) >= 8 ? (double)(1ULL << 40) : (double)(SIZE_MAX >> 1);
+  if (!(size >= 0) || size > kMaxAlloc) {
     Throw(isolate, "alloc(): invalid size " + DescribeValue(isolate, info[0]), true);
     return;
   }

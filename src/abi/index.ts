@@ -1,9 +1,10 @@
 // The ABI of the running process: the one the native addon was built for.
 import * as x64 from './x64_sysv.js';
 import * as arm64 from './arm64_aapcs.js';
+import * as ia32 from './i386_sysv.js';
 import type { Abi } from './lowering.js';
 
-const ABIS: Partial<Record<string, Abi>> = { x64, arm64 };
+const ABIS: Partial<Record<string, Abi>> = { x64, arm64, ia32 };
 
 function current(): Abi {
   const abi = ABIS[process.arch];

@@ -2,6 +2,7 @@
 // offsets in the ISA's call frame and return area. Each ISA's module in src/abi/ classifies
 // and places; plan.ts and callback.ts turn a Lowering into instructions the same way for all.
 import type { TypeObject } from '../types.js';
+import type { Convention } from '../parser.js';
 
 export type ArgLowering =
   /** A scalar, or an aggregate stored as it is (stack, or consecutive register slots). */
@@ -28,6 +29,8 @@ export interface Lowering {
   /** The CALL instruction's arg and aux operands (ISA-specific stub choices). */
   callArg: number;
   callAux: number;
+  /** Word 2 of the callback plan's header, read by the ISA's callback entry (i386: bytes to pop, x87 result); 0 if absent. */
+  callbackWord?: number;
 }
 
 export interface Abi {
@@ -37,7 +40,10 @@ export interface Abi {
   FRAME: { readonly stack: number };
   /** Return-area offsets of the first integer and floating-point result registers. */
   RET: { int: number; float: number };
-  lower(args: readonly TypeObject[], result: TypeObject, variadic: boolean): Lowering;
+  /** `convention` matters on i386 only; the other ISAs have one convention and ignore it. */
+  lower(args: readonly TypeObject[], result: TypeObject, variadic: boolean, convention?: Convention): Lowering;
+  /** Bytes an 8-byte argument store may write past the stack block (i386: 4-byte slots). */
+  frameSlack?: number;
 }
 
 /**

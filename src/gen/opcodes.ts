@@ -26,7 +26,7 @@ export const Op = {
   ARG_SRET: 23, // hidden result pointer: scratch memory for the returned aggregate, address at frame[dst]; aux = type
   MOVE: 24, // copy aux (4 or 8) bytes frame[arg] -> frame[dst]: a piece of an aggregate into its register slot
   ADDR: 25, // the address of frame[arg] -> frame[dst]: an aggregate passed by reference to its copy
-  CALL: 26, // call the target; dst = stack bytes; x86-64: arg = SSE registers used (for %al), aux = 1 for the stub without SSE
+  CALL: 26, // call the target; dst = stack bytes; x86-64: arg = SSE registers used (for %al), aux = 1 for the stub without SSE; i386: aux = how st(0) holds the result (0 not at all, 1 float, 2 double)
   RET_VOID: 27, // undefined
   RET_BOOL: 28, // al -> boolean
   RET_I8: 29, // rax -> number

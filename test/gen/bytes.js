@@ -2,10 +2,16 @@
 // the 32-bit FNV-1a hash used by test/lib/structs.c and the generated differential C code,
 // wrapping integer arithmetic and flattening of decoded values.
 //
-// Scalar kinds: i8 u8 i16 u16 i32 u32 i64 u64 f32 f64 ptr (ptr = 64-bit address, BigInt/null).
+// Scalar kinds: i8 u8 i16 u16 i32 u32 i64 u64 f32 f64 ptr (ptr = an address, BigInt/null).
+// The data model is the running process's: LP64, or ILP32 on ia32 (4-byte pointers, and 8-byte
+// scalars aligned to 4 in structs).
 'use strict';
 
-const SIZE = { i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8, ptr: 8, bool: 1 };
+const ILP32 = process.arch === 'ia32';
+const PTR_SIZE = ILP32 ? 4 : 8;
+const SIZE = { i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8, ptr: PTR_SIZE, bool: 1 };
+/** Natural alignment of a scalar kind inside a struct. */
+const ALIGN = (k) => Math.min(SIZE[k], ILP32 ? 4 : 8);
 const CTYPE = {
   i8: 'int8_t', u8: 'uint8_t', i16: 'int16_t', u16: 'uint16_t', i32: 'int32_t', u32: 'uint32_t',
   i64: 'int64_t', u64: 'uint64_t', f32: 'float', f64: 'double', ptr: 'void *', bool: 'bool',
@@ -34,7 +40,11 @@ function writeScalar(buf, off, k, v) {
     case 'bool': buf.writeUInt8(v ? 1 : 0, off); break;
     case 'f32': buf.writeFloatLE(v, off); break;
     case 'f64': buf.writeDoubleLE(v, off); break;
-    case 'ptr': buf.writeBigUInt64LE(v === null || v === undefined ? 0n : BigInt.asUintN(64, BigInt(v)), off); break;
+    case 'ptr': {
+      const u = v === null || v === undefined ? 0n : BigInt.asUintN(PTR_SIZE * 8, BigInt(v));
+      for (let i = 0; i < PTR_SIZE; i++) buf[off + i] = Number((u >> BigInt(8 * i)) & 0xffn);
+      break;
+    }
     default: {
       const n = SIZE[k];
       const u = BigInt.asUintN(n * 8, wrapBig(k, v));
@@ -49,7 +59,11 @@ function readScalar(buf, off, k) {
     case 'bool': return buf[off] !== 0;
     case 'f32': return buf.readFloatLE(off);
     case 'f64': return buf.readDoubleLE(off);
-    case 'ptr': return buf.readBigUInt64LE(off);
+    case 'ptr': {
+      let u = 0n;
+      for (let i = PTR_SIZE - 1; i >= 0; i--) u = (u << 8n) | BigInt(buf[off + i]);
+      return u;
+    }
     default: {
       let u = 0n;
       for (let i = SIZE[k] - 1; i >= 0; i--) u = (u << 8n) | BigInt(buf[off + i]);
@@ -103,6 +117,6 @@ function norm(k, v) {
 }
 
 module.exports = {
-  SIZE, CTYPE, isFloat, isInt, signed, wrapBig, jsInt, writeScalar, readScalar, scalarBytes, fnv1a,
+  SIZE, ALIGN, PTR_SIZE, CTYPE, isFloat, isInt, signed, wrapBig, jsInt, writeScalar, readScalar, scalarBytes, fnv1a,
   hashItems, flatten, kinds, norm,
 };

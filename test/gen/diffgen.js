@@ -56,7 +56,7 @@ function memberSize(m) {
 
 function memberAlign(m) {
   if (m.t === 'struct') return m.s.layout.align;
-  return B.SIZE[m.kind];
+  return B.ALIGN(m.kind);
 }
 
 // Canonical member lists, one per ABI class of interest, always in the pool.
@@ -285,7 +285,7 @@ function randScalar(rng, kind) {
     case 'ptr': {
       if (r < 0.15) return null;
       const v = (BigInt(int(0, 2 ** 32 - 1)) << 32n) | BigInt(int(1, 2 ** 32 - 1));
-      return v;
+      return BigInt.asUintN(8 * B.PTR_SIZE, v) || 1n;
     }
     default: throw new Error(kind);
   }
@@ -354,7 +354,7 @@ function deriveFloat(kind, h, k) {
 /** Expected scalar (k-th flattened position) in comparison form (see B.norm). */
 function expectedScalar(kind, h, k) {
   if (B.isFloat(kind)) return deriveFloat(kind, h, k);
-  if (kind === 'ptr') return deriveInt(h, k) | 1n;
+  if (kind === 'ptr') return BigInt.asUintN(8 * B.PTR_SIZE, deriveInt(h, k) | 1n);
   return B.wrapBig(kind, deriveInt(h, k));
 }
 

@@ -27,7 +27,7 @@ typedef struct { int32_t *p; const char *s; } H_Holder;
 _Static_assert(sizeof(H_Mix) == 16, "H_Mix layout");
 _Static_assert(sizeof(H_Arr) == 28 && offsetof(H_Arr, tag) == 20, "H_Arr layout");
 _Static_assert(sizeof(H_Union) == 8, "H_Union layout");
-_Static_assert(sizeof(H_Holder) == 16, "H_Holder layout");
+_Static_assert(sizeof(H_Holder) == 2 * sizeof(void *), "H_Holder layout");
 
 static uint32_t fnv(uint32_t h, const void *p, size_t n)
 {

@@ -15,10 +15,14 @@ const ROOT = path.join(__dirname, '..', '..');
 const testlibDir = process.env.CALLPLAN_TESTLIB ? path.resolve(process.env.CALLPLAN_TESTLIB) : path.join(ROOT, 'build', 'testlib');
 /** Absolute path of paths.json, for child processes that load it themselves. */
 const testlibPathsFile = path.join(testlibDir, 'paths.json');
-/** { shortName: absolute path of lib<shortName>.so }. */
-const testlibPaths = require(testlibPathsFile);
 const nodePath = process.env.CALLPLAN_TEST_NODE || process.execPath;
 const cc = (process.env.CALLPLAN_TEST_CC || 'cc').split(/\s+/).filter(Boolean);
 const slow = process.env.CALLPLAN_SLOW === '1';
 
-module.exports = { ROOT, testlibDir, testlibPathsFile, testlibPaths, nodePath, cc, slow };
+module.exports = {
+  ROOT, testlibDir, testlibPathsFile, nodePath, cc, slow,
+  /** { shortName: absolute path of lib<shortName>.so }, read when first asked for. */
+  get testlibPaths() {
+    return require(testlibPathsFile);
+  },
+};

@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 function decl() {
   const koffi = require(ROOT);
-  const paths = require(path.join(ROOT, 'build', 'testlib', 'paths.json'));
+  const paths = require('./env.js').testlibPaths;
   const lib = koffi.load(paths.cptest);
   const cases = [];
   // texts: the strings the error message may quote (the rule of the random fuzzer).

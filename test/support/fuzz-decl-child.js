@@ -15,7 +15,7 @@ const [seed, start, end, deadline] = process.argv.slice(2).map(Number);
 const VERBOSE = process.env.CALLPLAN_FUZZ_VERBOSE === '1';
 const ROOT = path.join(__dirname, '..', '..');
 const koffi = require(ROOT);
-const paths = require(path.join(ROOT, 'build', 'testlib', 'paths.json'));
+const paths = require('./env.js').testlibPaths;
 const lib = koffi.load(paths.cptest);
 
 koffi.struct('FzPoint', { x: 'int', y: 'int' });

@@ -446,7 +446,7 @@ const CHILD = path.join(__dirname, 'fuzz-decl-child.js');
 
 function runChunk(seed, start, end, deadline, hangMs, verbose) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CHILD, String(seed), String(start), String(end), String(deadline)], {
+    const child = spawn(require('./env.js').nodePath, [CHILD, String(seed), String(start), String(end), String(deadline)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CALLPLAN_FUZZ_VERBOSE: verbose ? '1' : '0' },
     });

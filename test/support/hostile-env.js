@@ -6,7 +6,7 @@ const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const koffi = require(ROOT);
-const paths = require(path.join(ROOT, 'build', 'testlib', 'paths.json'));
+const paths = require('./env.js').testlibPaths;
 
 let env = null;
 

@@ -10,6 +10,8 @@
 const path = require('path');
 const { spawn } = require('child_process');
 
+const { nodePath } = require('./env.js');
+
 const RUNNER = path.join(__dirname, 'case-runner.js');
 const DEFAULT_CASE_TIMEOUT_MS = Number(process.env.CALLPLAN_CASE_TIMEOUT_MS) || 60000;
 
@@ -22,8 +24,8 @@ function runChild(modulePath, group, first, caseTimeoutMs, nodeArgs, addressSpac
     // An address-space limit turns runaway allocations into failed ones instead of letting
     // them take the machine's memory; the cases then see what the library does about it.
     const child = addressSpaceMB && !SANITIZED
-      ? spawn('/bin/sh', ['-c', `ulimit -v ${addressSpaceMB * 1024} && exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn('/bin/sh', ['-c', `ulimit -v ${addressSpaceMB * 1024} && exec "$0" "$@"`, nodePath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(nodePath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const state = { count: null, results: [], current: null, done: false, hung: false, stderr: '', stdout: '' };
     let timer = null;
     const arm = () => {
