@@ -17,6 +17,12 @@ const cxx = process.env.CXX || 'g++';
 // The sources and flags binding.gyp uses, so the sanitized build matches the real one.
 const gyp = JSON.parse(readFileSync(join(root, 'binding.gyp'), 'utf8').replace(/#.*$/gm, ''));
 const target = gyp.targets.find((t) => t.target_name === 'callplan');
+// Plus the sources of the conditions that hold for this machine ("target_arch=='x64'").
+const sources = [...target.sources];
+for (const [condition, extra] of target.conditions ?? []) {
+  const m = /^target_arch=='(\w+)'$/.exec(condition);
+  if (m && m[1] === process.arch) sources.push(...(extra.sources ?? []));
+}
 const nodeInclude = process.env.CALLPLAN_NODE_INCLUDE || join(dirname(process.execPath), '..', 'include', 'node');
 // Node's and node-addon-api's headers are system headers: their warnings are not ours.
 const includes = [...[nodeInclude, dirname(require.resolve('node-addon-api/package.json'))].map((i) => `-isystem${i}`), `-I${join(root, 'native', 'interp')}`];
@@ -27,17 +33,17 @@ const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize=vptr', '-fno-sa
 function stale() {
   if (!existsSync(addon)) return true;
   const built = statSync(addon).mtimeMs;
-  const sources = [...target.sources, 'binding.gyp'].map((s) => join(root, s));
+  const inputs = [...sources, 'binding.gyp'].map((s) => join(root, s));
   const headers = ['native/interp', 'native/asm'].flatMap((d) => {
     try { return execFileSync('ls', [join(root, d)]).toString().trim().split('\n').map((f) => join(root, d, f)); } catch { return []; }
   });
-  return [...sources, ...headers].some((f) => existsSync(f) && statSync(f).mtimeMs > built);
+  return [...inputs, ...headers].some((f) => existsSync(f) && statSync(f).mtimeMs > built);
 }
 
 if (stale()) {
   mkdirSync(out, { recursive: true });
   const objects = [];
-  for (const src of target.sources) {
+  for (const src of sources) {
     const obj = join(out, src.replace(/[/.]/g, '_') + '.o');
     const isAsm = src.endsWith('.S');
     const args = [

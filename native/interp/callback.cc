@@ -510,25 +510,68 @@ bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
   }
 }
 
-// Whether thread `tid` of this process is blocked in such a system call right now.
-bool BlockedInRestartableWait(pid_t tid) {
-  char path[64];
-  snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+// The same for the system calls of an x86-64 host (numbers from its unistd_64.h).
+bool RestartableHostX64Syscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
+  switch (nr) {
+    case 202: {  // futex
+      uint64_t cmd = futex_op & 127;
+      return (cmd == 0 || cmd == 9) && futex_timeout == 0;
+    }
+    case 0:    // read
+    case 19:   // readv
+    case 17:   // pread64
+    case 45:   // recvfrom
+    case 47:   // recvmsg
+    case 61:   // wait4
+    case 247:  // waitid
+    case 43:   // accept
+    case 288:  // accept4
+    case 73:   // flock
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The first field of /proc/<tid>/syscall, or -1.
+long ReadSyscallFile(const char *path, uint64_t fields[7]) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0) return -1;
   char buf[256];
   ssize_t n = read(fd, buf, sizeof(buf) - 1);
   close(fd);
-  if (n <= 0) return false;
+  if (n <= 0) return -1;
   buf[n] = 0;
-  if (buf[0] < '0' || buf[0] > '9') return false;  // "running", or "-1" outside a system call
+  if (buf[0] < '0' || buf[0] > '9') return -1;  // "running", or "-1" outside a system call
   char *p = buf;
-  uint64_t fields[7] = {};
   for (int i = 0; i < 7 && *p; i++) {
     fields[i] = strtoull(p, &p, 0);
     while (*p == ' ') p++;
   }
-  return RestartableSyscall((long)fields[0], fields[2], fields[4]);
+  return (long)fields[0];
+}
+
+// /proc shows system calls as the kernel sees them. Under user-mode emulation (qemu-user on an
+// x86-64 host) those are the emulator's own, numbered for x86-64. A thread reading its own entry
+// sees its read() under one numbering or the other.
+bool ProcShowsHostX64Syscalls() {
+  static const bool host_x64 = [] {
+    uint64_t fields[7] = {};
+    long nr = ReadSyscallFile("/proc/thread-self/syscall", fields);
+    return nr == 0 && SYS_read != 0;
+  }();
+  return host_x64;
+}
+
+// Whether thread `tid` of this process is blocked in such a system call right now.
+bool BlockedInRestartableWait(pid_t tid) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+  uint64_t fields[7] = {};
+  long nr = ReadSyscallFile(path, fields);
+  if (nr < 0) return false;
+  if (ProcShowsHostX64Syscalls()) return RestartableHostX64Syscall(nr, fields[2], fields[4]);
+  return RestartableSyscall(nr, fields[2], fields[4]);
 }
 
 void Nudge(CallbackHost *h) {
@@ -540,8 +583,11 @@ void Nudge(CallbackHost *h) {
   if (BlockedInRestartableWait(h->js_tid)) pthread_kill(h->js_thread, g.signal);
 }
 
+std::atomic<uint32_t> g_signals_seen{0};  // lets InstallSignal check that its signal arrives
+
 void OnSignal(int, siginfo_t *, void *context) {
   int saved_errno = errno;
+  g_signals_seen.fetch_add(1, std::memory_order_relaxed);
   CallbackHost *h = t_host;
   auto *uc = static_cast<ucontext_t *>(context);
   if (h && h->rt->in_native.load(std::memory_order_relaxed) &&
@@ -587,7 +633,8 @@ void OnSignal(int, siginfo_t *, void *context) {
   errno = saved_errno;
 }
 
-// The highest real-time signal nobody else handles.
+// The highest real-time signal nobody else handles and that is delivered: an emulator may
+// accept a handler for a signal it cannot deliver (qemu-user 7 for the two highest).
 int InstallSignal() {
   for (int sig = SIGRTMAX; sig >= SIGRTMIN + 2; sig--) {
     struct sigaction old;
@@ -598,7 +645,11 @@ int InstallSignal() {
     sa.sa_sigaction = OnSignal;
     sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(sig, &sa, nullptr) == 0) return sig;
+    if (sigaction(sig, &sa, nullptr) != 0) continue;
+    // A signal a thread sends itself arrives before pthread_kill returns.
+    uint32_t seen = g_signals_seen.load();
+    if (pthread_kill(pthread_self(), sig) == 0 && g_signals_seen.load() != seen) return sig;
+    sigaction(sig, &old, nullptr);
   }
   return 0;
 }
