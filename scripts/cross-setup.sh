@@ -162,7 +162,8 @@ exec qemu-aarch64 $X/node/bin/node \"\$@\""
     # Debian's libnode loads its externalized builtins (acorn, undici, ...) from /usr/share/nodejs.
     $SUDO mkdir -p /usr/share/nodejs
     for m in "$R"/usr/share/nodejs/*; do
-      [ -e "/usr/share/nodejs/${m##*/}" ] || $SUDO ln -s "$m" /usr/share/nodejs/
+      # -e is false for a dangling link (a deleted earlier root): replace those too.
+      [ -e "/usr/share/nodejs/${m##*/}" ] || $SUDO ln -sfn "$m" "/usr/share/nodejs/${m##*/}"
     done
     # Some kernels (VMs without IA-32 emulation) cannot execute 32-bit programs: then node runs
     # under qemu-i386, several times slower. Not bookworm's qemu 7.2: i386 node crashes there

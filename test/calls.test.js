@@ -11,6 +11,9 @@ const lib = koffi.load(paths.cptest);
 
 const TWO53 = 2n ** 53n;
 const toJS = (b) => (b >= -TWO53 && b <= TWO53 ? Number(b) : b);
+// The data model: pointers and long are 64 bits (LP64) or 32 (ILP32, ia32).
+const PTR_BITS = 8 * koffi.sizeof('void *');
+const LONG_BITS = 8 * koffi.sizeof('long');
 
 // Deterministic pseudo-random values (xorshift32), so failures are reproducible.
 function rng(seed) {
@@ -262,7 +265,8 @@ t.test('variadic functions', (t) => {
     ['iiiiiiiiiidddddddddd', [...Array.from({ length: 10 }, (_, i) => ['int', i * 11 - 50]),
       ...Array.from({ length: 10 }, (_, i) => ['double', i / 4 - 1])],
     [...Array.from({ length: 10 }, (_, i) => i * 11 - 50), ...Array.from({ length: 10 }, (_, i) => i / 4 - 1)]],
-    ['ip', [['int8_t', -3], ['void *', 0x123456789an]], [-3, 0x123456789a]],
+    PTR_BITS === 64 ? ['ip', [['int8_t', -3], ['void *', 0x123456789an]], [-3, 0x123456789a]]
+      : ['ip', [['int8_t', -3], ['void *', 0x12345678n]], [-3, 0x12345678]],
     ['ii', [['short', -300], ['char', -7]], [-300, -7]],
     ['d', [['double', -0]], [-0]],
   ];
@@ -278,6 +282,11 @@ t.test('variadic functions', (t) => {
         else is(t, getArgI64(i), toJS(BigInt(v)), `'${types}' argument ${i} (integer)`);
       });
     }
+  }
+  if (PTR_BITS === 32) {
+    // A variadic pointer is refused, never truncated, when the address does not fit 32 bits.
+    t.throws(() => vm('ip', 'int8_t', -3, 'void *', 0x123456789an), { name: 'RangeError', message: /argument 3/ },
+      'a 64-bit address as a variadic void * is a RangeError');
   }
   // TypeObjects as variadic types.
   is(t, vm('id', koffi.types.int, 9, koffi.types.double, 0.5), 9 + 2 * 0.5);
@@ -317,9 +326,11 @@ t.test('variadic functions', (t) => {
 
   const libc = koffi.load(null);
   const snprintf = libc.func('int snprintf(char *str, size_t size, const char *format, ...)');
-  n = snprintf(buf, buf.length, '%s=%d, %s=%.2f, %lx', 'str', 'x', 'int', 42, 'str', 'y', 'double', 2.71828, 'uint64_t',
-    0xdeadbeefcafen);
-  want = `x=42, y=${(2.71828).toFixed(2)}, ${(0xdeadbeefcafe).toString(16)}`;
+  // %lx reads an unsigned long: 64 bits (LP64) or 32 (ILP32).
+  const ulong = LONG_BITS === 64 ? 0xdeadbeefcafen : 0xdeadbeefn;
+  n = snprintf(buf, buf.length, '%s=%d, %s=%.2f, %lx', 'str', 'x', 'int', 42, 'str', 'y', 'double', 2.71828, 'unsigned long',
+    ulong);
+  want = `x=42, y=${(2.71828).toFixed(2)}, ${ulong.toString(16)}`;
   t.equal(text(), want);
   t.equal(n, want.length);
   const sprintfClassic = libc.func('snprintf', 'int', ['char *', 'size_t', 'str', '...']);

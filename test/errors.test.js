@@ -10,6 +10,8 @@ const koffi = require('..');
 const { testlibPaths: paths, testlibPathsFile, nodePath } = require('./support/env.js');
 
 const ROOT = path.join(__dirname, '..');
+// Pointer size of the data model (checked against the ISA in 'koffi.type / sizeof / alignof').
+const PTR_SIZE = koffi.sizeof('void *');
 const lib = koffi.load(paths.cptest);
 
 const caught = require('./support/caught.js');
@@ -385,7 +387,7 @@ t.test('koffi.pointer: named pointer types and pointer depth', (t) => {
   const p1 = koffi.pointer('ErrTestIntPtr', 'int');
   t.equal(p1.name, 'ErrTestIntPtr');
   t.equal(p1.primitive, 'Pointer');
-  t.equal(p1.size, 8);
+  t.equal(p1.size, PTR_SIZE);
   t.equal(p1.ref.name, 'int');
   t.equal(koffi.type('ErrTestIntPtr').ref.name, 'int', 'registered by name');
   const read = lib.func('int read_i32_at(ErrTestIntPtr p)');
@@ -418,7 +420,7 @@ t.test('koffi.alias and koffi.opaque', (t) => {
   t.equal(koffi.sizeof('ErrTestMyInt'), 4);
   t.equal(lib.func('ErrTestMyInt id_i32(ErrTestMyInt)')(-5), -5, 'alias in a prototype');
   t.equal(lib.func('id_i32', 'ErrTestMyInt', ['ErrTestMyInt'])(2 ** 31), -(2 ** 31), 'alias keeps the conversion');
-  t.equal(koffi.sizeof('ErrTestMyInt *'), 8, 'pointer to alias');
+  t.equal(koffi.sizeof('ErrTestMyInt *'), PTR_SIZE, 'pointer to alias');
   const a2 = koffi.alias('ErrTestMyStr', 'const char *');
   t.equal(lib.func('size_t str_len(ErrTestMyStr)')('héllo'), Buffer.byteLength('héllo'));
   t.equal(a2.primitive, 'String');
@@ -442,7 +444,7 @@ t.test('koffi.alias and koffi.opaque', (t) => {
   t.equal(mk(0x2000), 0x2000n, 'opaque pointer results are BigInts');
   t.equal(mk(0), null);
   const hp = koffi.pointer('ErrTestHandlePtr', o);
-  t.equal(hp.size, 8);
+  t.equal(hp.size, PTR_SIZE);
   t.equal(lib.func('intptr_t ptr_to_int(ErrTestHandlePtr)')(0x3000n), 0x3000);
   const anon = koffi.opaque();
   t.equal(typeof anon.name, 'string');

@@ -10,6 +10,9 @@ const lib = koffi.load(paths.cptest);
 
 const TWO53 = 2n ** 53n;
 const toJS = (b) => (b >= -TWO53 && b <= TWO53 ? Number(b) : b);
+// Pointer width of the data model: 64 bits (LP64) or 32 (ILP32, ia32).
+const PTR_BITS = 8 * koffi.sizeof('void *');
+const PTR_SPAN = 2n ** BigInt(PTR_BITS);
 
 const ptrAdd = lib.func('void *ptr_add(void *p, intptr_t delta)');
 const ptrDiff = lib.func('intptr_t ptr_diff(const void *a, const void *b)');
@@ -45,27 +48,35 @@ t.test('pointer values: BigInt and null round trips', (t) => {
   t.equal(ptrIsNull(0n), 1, '0n is NULL');
   t.equal(ptrIsNull(1n), 0);
   t.equal(ptrAdd(null, 0), null);
-  const addrs = [0x1000n, 0xdeadbeefn, 0x7fffffffffffn, 0x123456789abcdef0n, 2n ** 63n, 2n ** 64n - 16n, 1n];
+  const wide = [0x7fffffffffffn, 0x123456789abcdef0n, 2n ** 63n, 2n ** 64n - 16n];
+  const addrs = PTR_BITS === 64 ? [0x1000n, 0xdeadbeefn, ...wide, 1n] : [0x1000n, 0xdeadbeefn, 0x7fffffffn, 2n ** 31n, 2n ** 32n - 16n, 1n];
   for (const a of addrs) {
-    const back = intToPtr(BigInt.asIntN(64, a));
+    const back = intToPtr(BigInt.asIntN(PTR_BITS, a));
     t.equal(typeof back, 'bigint', `int_to_ptr(${a}) is a BigInt`);
     t.equal(back, a, `int_to_ptr(${a})`);
-    t.equal(ptrToInt(a), toJS(BigInt.asIntN(64, a)), `ptr_to_int(${a}) as intptr_t`);
+    t.equal(ptrToInt(a), toJS(BigInt.asIntN(PTR_BITS, a)), `ptr_to_int(${a}) as intptr_t`);
     t.equal(uptrToInt(a), toJS(a), `ptr_to_int(${a}) as uintptr_t`);
     for (const d of [0, 1, -1, 4096, -4096]) {
-      const want = BigInt.asUintN(64, a + BigInt(d));
+      const want = BigInt.asUintN(PTR_BITS, a + BigInt(d));
       t.equal(ptrAdd(a, d), want === 0n ? null : want, `ptr_add(${a}, ${d})`);
     }
-    t.equal(ptrDiff(BigInt.asUintN(64, a + 40n), a), 40);
+    t.equal(ptrDiff(BigInt.asUintN(PTR_BITS, a + 40n), a), 40);
     t.equal(ptrEqual(a, a), 1);
-    t.equal(ptrEqual(a, BigInt.asUintN(64, a + 8n)), 0);
+    t.equal(ptrEqual(a, BigInt.asUintN(PTR_BITS, a + 8n)), 0);
   }
-  t.equal(ptrAdd(0x10n, -0x20), 2n ** 64n - 16n, 'wraps like C pointer arithmetic');
+  t.equal(ptrAdd(0x10n, -0x20), PTR_SPAN - 16n, 'wraps like C pointer arithmetic');
   t.equal(ptrAligned(0x1000n, 4096), 1);
   t.equal(ptrAligned(0x1004n, 8), 0);
   // An address is a BigInt from 0 to 2^64-1: wider or negative ones are refused, not wrapped.
   t.throws(() => ptrToInt(2n ** 64n + 5n), TypeError, 'BigInt beyond 64 bits is a TypeError');
   t.throws(() => ptrToInt(-1n), TypeError, 'a negative BigInt is a TypeError');
+  if (PTR_BITS === 32) {
+    // A 64-bit address does not fit a 32-bit pointer: refused with a RangeError, never truncated.
+    for (const a of [2n ** 32n, ...wide]) {
+      t.throws(() => ptrToInt(a), RangeError, `ptr_to_int(${a}) is a RangeError`);
+      t.throws(() => ptrEqual(0n, a), { name: 'RangeError', message: /argument 2/ }, `ptr_equal(0n, ${a}) names argument 2`);
+    }
+  }
   t.end();
 });
 
@@ -183,14 +194,16 @@ t.test('write_i32_at / read on an Int32Array and other typed access', (t) => {
   const d = new Float64Array(4);
   seqD(d, 4, 0.5, 0.25);
   t.same([...d], [0.5, 0.75, 1, 1.25]);
-  // Pointers stored in memory.
-  const slots = new BigUint64Array(2);
-  writePtr(slots.subarray(1), 0xabcdef12345n);
-  t.equal(slots[1], 0xabcdef12345n);
-  t.equal(readPtr(slots.subarray(1)), 0xabcdef12345n);
+  // Pointers stored in memory, in slots of the pointer width.
+  const Slots = PTR_BITS === 64 ? BigUint64Array : Uint32Array;
+  const stored = PTR_BITS === 64 ? 0xabcdef12345n : 0xabcdef12n;
+  const slots = new Slots(2);
+  writePtr(slots.subarray(1), stored);
+  t.equal(BigInt(slots[1]), stored);
+  t.equal(readPtr(slots.subarray(1)), stored);
   t.equal(readPtr(slots), null, 'a zero pointer in memory reads as null');
   const target = Int32Array.from([424242]);
-  slots[0] = koffi.address(target);
+  slots[0] = PTR_BITS === 64 ? koffi.address(target) : Number(koffi.address(target));
   t.equal(lib.func('int read_i32_pp(int *const *pp)')(slots), 424242, 'pointer to pointer');
   // Pointers returned by C into static memory, read back with read_i32_at.
   const stat = lib.func('const int32_t *static_i32_array(void)')();

@@ -41,8 +41,18 @@ function boundaries(bits, signed) {
   return set;
 }
 
-// C types of cptest.h identity functions, with their width and signedness on x86-64 LP64.
+// C types of cptest.h identity functions, with their width and signedness. long, size_t and
+// the pointer-sized integers take their width from the data model (LP64: 64 bits, ILP32: 32).
 // char16_t / char32_t are signed in Koffi (doc/primitives.md), like every name below.
+const LONG_BITS = koffi.sizeof('long') * 8;
+const PTR_BITS = koffi.sizeof('void *') * 8;
+// The alignment of 8-byte integers (in structs, which is what koffi.alignof reports): 8 on
+// x86-64 and arm64, 4 on i386, as gcc lays out L_Mix of libcpstructs (structs.h).
+const ALIGN8 = (() => {
+  const structs = koffi.load(paths.cpstructs);
+  if (structs.func('const char *layout_name(int)')(1) !== 'L_Mix') throw new Error('layouts[1] of structs.c is no longer L_Mix');
+  return Number(structs.func('size_t layout_align(int)')(1));
+})();
 const INTEGERS = [
   { type: 'int8_t', fn: 'id_i8', bits: 8, signed: true },
   { type: 'uint8_t', fn: 'id_u8', bits: 8, signed: false },
@@ -58,13 +68,13 @@ const INTEGERS = [
   { type: 'ushort', fn: 'id_ushort', bits: 16, signed: false },
   { type: 'int', fn: 'id_int', bits: 32, signed: true },
   { type: 'uint', fn: 'id_uint', bits: 32, signed: false },
-  { type: 'long', fn: 'id_long', bits: 64, signed: true },
-  { type: 'ulong', fn: 'id_ulong', bits: 64, signed: false },
+  { type: 'long', fn: 'id_long', bits: LONG_BITS, signed: true },
+  { type: 'ulong', fn: 'id_ulong', bits: LONG_BITS, signed: false },
   { type: 'longlong', fn: 'id_longlong', bits: 64, signed: true },
   { type: 'ulonglong', fn: 'id_ulonglong', bits: 64, signed: false },
-  { type: 'size_t', fn: 'id_size', bits: 64, signed: false },
-  { type: 'intptr_t', fn: 'id_intptr', bits: 64, signed: true },
-  { type: 'uintptr_t', fn: 'id_uintptr', bits: 64, signed: false },
+  { type: 'size_t', fn: 'id_size', bits: PTR_BITS, signed: false },
+  { type: 'intptr_t', fn: 'id_intptr', bits: PTR_BITS, signed: true },
+  { type: 'uintptr_t', fn: 'id_uintptr', bits: PTR_BITS, signed: false },
   { type: 'wchar_t', fn: 'id_wchar', bits: 32, signed: true },
   { type: 'char16_t', fn: 'id_char16', bits: 16, signed: true },
   { type: 'char32_t', fn: 'id_char32', bits: 32, signed: true },
@@ -329,18 +339,22 @@ t.test('endian types in both directions', (t) => {
 });
 
 t.test('every spelling of every primitive type', (t) => {
+  // long and the pointer-sized names join the group of their width in the data model.
+  const LONGS = ['long', 'long int'];
+  const ULONGS = ['ulong', 'unsigned long'];
+  const IPTRS = ['intptr', 'intptr_t'];
+  const UPTRS = ['size_t', 'uintptr', 'uintptr_t'];
+  const model = (bits, longs, ptrs) => [...(LONG_BITS === bits ? longs : []), ...(PTR_BITS === bits ? ptrs : [])];
   // [canonical C function, bits, signed (as seen in JS), spellings]
   const groups = [
     ['id_i8', 8, true, ['int8', 'int8_t', 'char', 'signed char']],
     ['id_u8', 8, false, ['uint8', 'uint8_t', 'uchar', 'unsigned char']],
     ['id_i16', 16, true, ['int16', 'int16_t', 'short', 'short int', 'signed short']],
     ['id_u16', 16, false, ['uint16', 'uint16_t', 'ushort', 'unsigned short', 'unsigned short int']],
-    ['id_i32', 32, true, ['int32', 'int32_t', 'int', 'signed int', 'signed']],
-    ['id_u32', 32, false, ['uint32', 'uint32_t', 'uint', 'unsigned int', 'unsigned']],
-    ['id_i64', 64, true, ['int64', 'int64_t', 'long', 'long int', 'longlong', 'long long', 'long long int', 'intptr',
-      'intptr_t']],
-    ['id_u64', 64, false, ['uint64', 'uint64_t', 'ulong', 'unsigned long', 'ulonglong', 'unsigned long long', 'size_t',
-      'uintptr', 'uintptr_t']],
+    ['id_i32', 32, true, ['int32', 'int32_t', 'int', 'signed int', 'signed', ...model(32, LONGS, IPTRS)]],
+    ['id_u32', 32, false, ['uint32', 'uint32_t', 'uint', 'unsigned int', 'unsigned', ...model(32, ULONGS, UPTRS)]],
+    ['id_i64', 64, true, ['int64', 'int64_t', 'longlong', 'long long', 'long long int', ...model(64, LONGS, IPTRS)]],
+    ['id_u64', 64, false, ['uint64', 'uint64_t', 'ulonglong', 'unsigned long long', ...model(64, ULONGS, UPTRS)]],
     ['id_char16', 16, true, ['char16', 'char16_t']],
     ['id_char32', 32, true, ['char32', 'char32_t', 'wchar_t', 'wchar']],
   ];
@@ -350,7 +364,7 @@ t.test('every spelling of every primitive type', (t) => {
       const ty = koffi.type(name);
       t.equal(ty.size, bits / 8, `sizeof(${name})`);
       t.equal(koffi.sizeof(name), bits / 8);
-      t.equal(koffi.alignof(name), bits / 8, `alignof(${name})`);
+      t.equal(koffi.alignof(name), bits === 64 ? ALIGN8 : bits / 8, `alignof(${name})`);
       const viaProto = lib.func(`${name} ${fn}(${name} v)`);
       const viaConst = lib.func(`const ${name} ${fn}(const ${name})`);
       const viaClassic = lib.func(fn, name, [name]);

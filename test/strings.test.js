@@ -22,7 +22,9 @@ const utf16Units = (s) => {
 };
 const utf32Units = (s) => Array.from(s, (c) => c.codePointAt(0));
 
-const SIZE_MAX = 2n ** 64n - 1n;
+// (size_t)-1 of the data model: 2^64-1 (a BigInt) on LP64, 2^32-1 (a Number) on ILP32.
+const SIZE_MAX_BIG = 2n ** BigInt(8 * koffi.sizeof('size_t')) - 1n;
+const SIZE_MAX = SIZE_MAX_BIG <= 2n ** 53n ? Number(SIZE_MAX_BIG) : SIZE_MAX_BIG;
 
 const STATIC = ['hello', 'héllo wörld 😀 ✓', '', '日本語 ∑ 𝄞 🎉'];
 
@@ -167,7 +169,7 @@ t.test('empty strings and NULL both ways', (t) => {
   t.equal(isNull('x'), 0);
   const len = lib.func('size_t str_len(const char *)');
   t.equal(len(''), 0);
-  t.equal(len(null), SIZE_MAX, 'str_len(NULL) is (size_t)-1 as a BigInt');
+  t.equal(len(null), SIZE_MAX, 'str_len(NULL) is (size_t)-1 (a BigInt when beyond 2^53)');
   const echo = lib.func('const char *str_echo(const char *)');
   t.equal(echo(''), '');
   t.equal(echo(null), null, 'NULL returned is null');

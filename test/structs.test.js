@@ -15,6 +15,14 @@ const { testlibPaths: paths } = require('./support/env.js');
 const B = require('./gen/bytes.js');
 
 const lib = koffi.load(paths.cpstructs);
+// The data model, from C: the alignment of int64_t and double inside a struct (8 on x86-64 and
+// arm64, 4 on i386), as gcc lays out L_Mix (whose most aligned members they are), and the
+// pointer size.
+const ALIGN8 = (() => {
+  if (lib.func('const char *layout_name(int)')(1) !== 'L_Mix') throw new Error('layouts[1] of structs.c is no longer L_Mix');
+  return Number(lib.func('size_t layout_align(int)')(1));
+})();
+const PTR_SIZE = koffi.sizeof('void *');
 
 // ---------------------------------------------------------------------------------------
 // By-value types.  flat: the member kinds in declaration order (arrays element by element,
@@ -79,26 +87,26 @@ const BYVAL = [
   ['S_FF', 'SSE (float pair): xmm0', 'f32x2', 8, 4, [{ a: 1.25, b: -2.5 }, { a: 1e-3, b: 65504 }]],
   ['S_FFF', 'SSE, SSE: xmm0:xmm1', 'f32x3', 12, 4, [{ a: 0.5, b: 1.5, c: -7.75 }]],
   ['S_FFFF', 'SSE, SSE: xmm0:xmm1', 'f32x4', 16, 4, [{ a: 1, b: 2, c: 3, d: 4 }, { a: -0.5, b: 0.25, c: 1e10, d: -1e-10 }]],
-  ['S_D', 'SSE: xmm0', 'f64', 8, 8, [{ a: Math.PI }, { a: -1e-300 }]],
+  ['S_D', 'SSE: xmm0', 'f64', 8, ALIGN8, [{ a: Math.PI }, { a: -1e-300 }]],
   ['S_IF', 'INTEGER (int and float in one eightbyte)', 'i32 f32', 8, 4, [{ a: -7, b: 2.5 }, { a: 0x12345678, b: -1e20 }]],
   ['S_FI', 'INTEGER (float and int in one eightbyte)', 'f32 i32', 8, 4, [{ a: 3.5, b: -9 }]],
   ['S_SFC', 'INTEGER, INTEGER: rax:rdx', 'i16 f32 i8', 12, 4, [{ a: -300, b: 0.75, c: -100 }]],
-  ['S_LL', 'II: rax:rdx', 'i64x2', 16, 8, [{ a: 0x123456789abcdef0n, b: -0x0fedcba987654321n }, { a: 5, b: -6 }]],
-  ['S_LD', 'IS: rax:xmm0', 'i64 f64', 16, 8, [{ a: -0x7edcba9876543210n, b: 1e100 }, { a: 3, b: 0.5 }]],
-  ['S_DL', 'SI: xmm0:rax', 'f64 i64', 16, 8, [{ a: -2.5e-10, b: 0x7fffffffffffffffn }, { a: 4.5, b: -3 }]],
-  ['S_DD', 'SS: xmm0:xmm1', 'f64x2', 16, 8, [{ a: 1.5, b: -1e300 }, { a: -0, b: 2 ** 60 }]],
+  ['S_LL', 'II: rax:rdx', 'i64x2', 16, ALIGN8, [{ a: 0x123456789abcdef0n, b: -0x0fedcba987654321n }, { a: 5, b: -6 }]],
+  ['S_LD', 'IS: rax:xmm0', 'i64 f64', 16, ALIGN8, [{ a: -0x7edcba9876543210n, b: 1e100 }, { a: 3, b: 0.5 }]],
+  ['S_DL', 'SI: xmm0:rax', 'f64 i64', 16, ALIGN8, [{ a: -2.5e-10, b: 0x7fffffffffffffffn }, { a: 4.5, b: -3 }]],
+  ['S_DD', 'SS: xmm0:xmm1', 'f64x2', 16, ALIGN8, [{ a: 1.5, b: -1e300 }, { a: -0, b: 2 ** 60 }]],
   ['S_MixII', 'II, both eightbytes mixed int/float', 'i8 i16 f32 f32 u32', 16, 4, [{ a: -5, b: 1234, c: 1.5, d: -2.25, e: 0xfffffff0 }]],
   ['S_FFIF', 'SI: xmm0:rax', 'f32 f32 i32 f32', 16, 4, [{ a: 1.5, b: 2.5, c: -3, d: 4.5 }]],
-  ['S_HBFD', 'IS: rax:xmm0', 'u16 u8 f32 f64', 16, 8, [{ a: 65535, b: 200, c: 0.125, d: -99.5 }]],
+  ['S_HBFD', 'IS: rax:xmm0', 'u16 u8 f32 f64', 16, ALIGN8, [{ a: 65535, b: 200, c: 0.125, d: -99.5 }]],
   ['S_Nest1', 'nested float pair + float: SSE, SSE', 'f32 f32 f32', 12, 4, [{ inner: { a: 1.5, b: 2.5 }, c: 3.5 }]],
-  ['S_Nest2', 'nested int8 + nested float in one eightbyte: INTEGER, SSE', 'i8 f32 f64', 16, 8, [{ p: { x: -128 }, q: { a: 0.25 }, d: 1e-5 }]],
+  ['S_Nest2', 'nested int8 + nested float in one eightbyte: INTEGER, SSE', 'i8 f32 f64', 16, ALIGN8, [{ p: { x: -128 }, q: { a: 0.25 }, d: 1e-5 }]],
   ['S_Arr3F', 'float[3] inside: SSE, SSE', 'f32x3', 12, 4, [{ v: [1.5, 2.5, -3.5] }, { v: new Float32Array([4, 5, 6]) }]],
-  ['S_Arr2ID', 'int[2] + double: INTEGER, SSE', 'i32x2 f64', 16, 8, [{ a: [-1, 7], d: 6.5 }]],
+  ['S_Arr2ID', 'int[2] + double: INTEGER, SSE', 'i32x2 f64', 16, ALIGN8, [{ a: [-1, 7], d: 6.5 }]],
   ['S_ArrMix', 'u8 + short[3] + float: INTEGER, SSE', 'u8 i16x3 f32', 12, 4, [{ tag: 9, s: [-1, -2, 32767], f: 8.5 }]],
   ['S_ArrS', 'array of structs inside: INTEGER, INTEGER', 'i32x4', 16, 4, [{ pairs: [{ a: 1, b: 2 }, { a: 3, b: 4 }] }]],
   ['S_TagU', 'u8 + union inside: INTEGER', 'u8 i32', 8, 4, [{ tag: 255, u: { i: 123456 } }], (r) => [r.tag, r.u.i]],
-  ['S_L3', 'MEMORY (24 bytes)', 'i64x3', 24, 8, [{ a: 1n << 62n, b: -5, c: 9007199254740993n }]],
-  ['S_D3', 'MEMORY', 'f64x3', 24, 8, [{ a: 1.25, b: -0.5, c: 1e10 }]],
+  ['S_L3', 'MEMORY (24 bytes)', 'i64x3', 24, ALIGN8, [{ a: 1n << 62n, b: -5, c: 9007199254740993n }]],
+  ['S_D3', 'MEMORY', 'f64x3', 24, ALIGN8, [{ a: 1.25, b: -0.5, c: 1e10 }]],
   ['S_F5', 'MEMORY (float[5])', 'f32x5', 20, 4, [{ a: [1, 2, 3, 4, 5.5] }]],
   ['P_CI', 'packed, misaligned int: MEMORY although 5 bytes', 'u8 i32', 5, 1, [{ a: 0xab, b: -0x12345678 }]],
   ['P_FCF', 'packed, misaligned float: MEMORY although 9 bytes', 'f32 u8 f32', 9, 1, [{ a: 1.5, b: 7, c: -2.5 }]],
@@ -618,15 +626,15 @@ t.test('self-referential structs through pointers', (t) => {
   const Node = koffi.opaque('ListNode');
   const T1 = koffi.struct(Node, { value: 'int', next: 'ListNode *' });
   t.equal(T1, Node, 'the opaque type is completed in place');
-  t.equal(koffi.sizeof(Node), 16);
-  t.equal(koffi.offsetof(Node, 'next'), 8);
+  t.equal(koffi.sizeof(Node), 2 * PTR_SIZE);
+  t.equal(koffi.offsetof(Node, 'next'), PTR_SIZE);
   // Koffi also accepts the struct's own name in a pointer member of its definition.
   let T2 = null;
   t.doesNotThrow(() => { T2 = koffi.struct('TreeNode', { left: 'TreeNode *', right: 'TreeNode *', v: 'int' }); },
     "koffi.struct('TreeNode', { left: 'TreeNode *', ... }) refers to itself by name");
   if (T2) {
-    t.equal(koffi.sizeof(T2), 24);
-    t.equal(koffi.offsetof(T2, 'v'), 16);
+    t.equal(koffi.sizeof(T2), 3 * PTR_SIZE);
+    t.equal(koffi.offsetof(T2, 'v'), 2 * PTR_SIZE);
     t.equal(T2.members.left.type.ref, T2, 'the pointer member points to the struct being defined');
   }
   t.end();

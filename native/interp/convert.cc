@@ -43,8 +43,14 @@ Got GetPointer(Value v, uint32_t min_bytes, void **out) {
   if (v->IsBigInt()) {
     // A negative or wider-than-64-bit BigInt is no address.
     bool lossless;
-    *out = reinterpret_cast<void *>(v.As<v8::BigInt>()->Uint64Value(&lossless));
-    return lossless ? Got::Ok : Got::WrongType;
+    uint64_t address = v.As<v8::BigInt>()->Uint64Value(&lossless);
+    *out = reinterpret_cast<void *>((uintptr_t)address);
+    if (!lossless) return Got::WrongType;
+    // On a 32-bit ISA an address above UINTPTR_MAX is refused, never truncated.
+#if UINTPTR_MAX < UINT64_MAX
+    if (address > (uint64_t)UINTPTR_MAX) return Got::OutOfRange;
+#endif
+    return Got::Ok;
   }
   if (v->IsArrayBufferView()) {
     auto view = v.As<v8::ArrayBufferView>();
@@ -268,6 +274,12 @@ void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t in
   std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
                     ": the " + DescribeValue(isolate, value) + " holds fewer than the " + std::to_string(need) +
                     " bytes it points to";
+  isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
+}
+
+void ThrowAddressRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value) {
+  std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
+                    ", received a bigint address that does not fit a " + std::to_string(sizeof(void *) * 8) + "-bit pointer";
   isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
 }
 

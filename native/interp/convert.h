@@ -10,7 +10,8 @@ namespace callplan {
 
 constexpr uint32_t kPlanMagic = 0x314C5043;  // "CPL1"
 
-enum class Got { Ok, WrongType, TooSmall, NoMemory };
+// OutOfRange: a BigInt address that does not fit a pointer of this ISA (above 2^32-1 on ia32).
+enum class Got { Ok, WrongType, TooSmall, NoMemory, OutOfRange };
 
 using Value = v8::Local<v8::Value>;
 
@@ -154,6 +155,7 @@ void ThrowUnloaded(v8::Isolate *isolate, const CallPlan *plan);
 void ThrowArenaExhausted(v8::Isolate *isolate, const CallPlan *plan);
 void ThrowArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t op, Value value);
 void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t need, Value value);
+void ThrowAddressRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value);
 void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index);
 std::string DescribeValue(v8::Isolate *isolate, Value value);
 

@@ -189,7 +189,10 @@ dispatch:
       p = AcquireTransient(rt, plan, ip->arg, ip->aux, v);
       if (!p) goto cleanup;
     } else if (v->IsBigInt() || v->IsNullOrUndefined()) {
-      GetPointer(v, 0, &p);
+      if (GetPointer(v, 0, &p) == Got::OutOfRange) {
+        ThrowAddressRange(isolate, plan, ip->arg, v);
+        goto cleanup;
+      }
     } else {
       // Buffers are refused too: JS memory is no code for C to call.
       ThrowCallbackArgType(isolate, plan, ip->arg, v);

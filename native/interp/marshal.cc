@@ -74,6 +74,13 @@ uint8_t *Marshal::Allocate(size_t size, size_t align) {
   return p;
 }
 
+// A BigInt address wider than a pointer of this ISA (above 2^32-1 on ia32): a RangeError.
+static bool AddressOutOfRange(v8::Local<v8::Value> value) {
+  void *p;
+  return value->IsBigInt() && GetPointer(value, 0, &p) == Got::OutOfRange;
+}
+static const char *const kAddressRange = sizeof(void *) == 4 ? "an address below 2^32" : "an address below 2^64";
+
 bool Marshal::Fail(const char *expected, v8::Local<v8::Value> value) {
   error.expected = expected;
   error.received = DescribeValue(isolate, value);
@@ -181,13 +188,16 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
     case Kind::STR:
     case Kind::STR16:
     case Kind::STR32:
-      if (!EncodeString(this, type->kind, value, dst)) return Fail("a string, null or a pointer", value);
+      if (!EncodeString(this, type->kind, value, dst)) {
+        if (AddressOutOfRange(value)) return error.range = true, Fail(kAddressRange, value);
+        return Fail("a string, null or a pointer", value);
+      }
       return true;
     case Kind::PROTO: {
       // A function pointer is an address or NULL: JS memory is no code for C to call.
       if (!value->IsBigInt() && !value->IsNullOrUndefined()) return Fail("a BigInt function pointer or null", value);
       void *p;
-      GetPointer(value, 0, &p);
+      if (GetPointer(value, 0, &p) == Got::OutOfRange) return error.range = true, Fail(kAddressRange, value);
       Put<void *>(dst, p);
       return true;
     }
@@ -199,6 +209,7 @@ bool Marshal::Encode(const TypeDesc *type, v8::Local<v8::Value> value, uint8_t *
         Put<void *>(dst, p);
         return true;
       }
+      if (got == Got::OutOfRange) return error.range = true, Fail(kAddressRange, value);
       if (got == Got::TooSmall) {
         error.range = true;
         error.expected = "a buffer of at least " + std::to_string(ref->size) + " bytes (" + ref->name + ")";

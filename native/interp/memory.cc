@@ -80,8 +80,8 @@ uint8_t *Locate(const Info &info, const char *fn, v8::Local<v8::Value> target, v
   if (target->IsBigInt()) {
     bool lossless;
     uint64_t addr = target.As<v8::BigInt>()->Uint64Value(&lossless);
-    if (!lossless) {
-      Throw(isolate, std::string(fn) + "(): a pointer is a BigInt from 0 to 2^64-1", true);
+    if (!lossless || addr > (uint64_t)UINTPTR_MAX) {
+      Throw(isolate, std::string(fn) + "(): a pointer is a BigInt from 0 to 2^" + std::to_string(sizeof(void *) * 8) + "-1", true);
       return nullptr;
     }
     if (!addr) {
@@ -128,7 +128,7 @@ void Free(const Info &info) {
     return;
   }
   if (GetPointer(info[0], 0, &p) != Got::Ok) {
-    Throw(isolate, "free(): a pointer is a BigInt from 0 to 2^64-1, received " + DescribeValue(isolate, info[0]), true);
+    Throw(isolate, "free(): a pointer is a BigInt from 0 to 2^" + std::to_string(sizeof(void *) * 8) + "-1, received " + DescribeValue(isolate, info[0]), true);
     return;
   }
   free(p);
