@@ -279,7 +279,8 @@ void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t in
 
 void ThrowAddressRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value) {
   std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
-                    ", received a bigint address that does not fit a " + std::to_string(sizeof(void *) * 8) + "-bit pointer";
+                    ", received " + DescribeValue(isolate, value) + ", an address that does not fit a " +
+                    std::to_string(sizeof(void *) * 8) + "-bit pointer";
   isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
 }
 
