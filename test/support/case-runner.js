@@ -28,17 +28,10 @@ const util = require('util');
 const [modulePath, group, firstArg] = process.argv.slice(2);
 const first = Number(firstArg) || 0;
 
-// stdout is a non-blocking pipe: a full pipe gives EAGAIN, and the line is written again.
+const writeAll = require('./write-all.js');
+
 function emit(line) {
-  let data = Buffer.from(`@@CP ${line}\n`);
-  while (data.length) {
-    try {
-      data = data.subarray(fs.writeSync(1, data));
-    } catch (e) {
-      if (e.code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
+  writeAll(1, `@@CP ${line}\n`);
 }
 
 function show(v) {

@@ -7,6 +7,7 @@
 // "@@FZ SUMMARY <json>" at the end.
 'use strict';
 const fs = require('fs');
+const writeAll = require('./write-all.js');
 const path = require('path');
 const core = require('./fuzz-decl-core.js');
 
@@ -221,7 +222,7 @@ function problem(category, input, detail) {
 
 for (let i = start; i < end; i++) {
   if (deadline && Date.now() > deadline) break;
-  fs.writeSync(1, `@@FZ ${i}\n`);
+  writeAll(1, `@@FZ ${i}\n`);
   const input = core.generate(seed, i);
   const mustThrow = core.mustThrowReason(input);
   summary.inputs++;
@@ -252,4 +253,4 @@ for (let i = start; i < end; i++) {
     for (const [category, detail] of errorProblems(e, input)) problem(`using the declared type: ${category}`, input, detail);
   }
 }
-fs.writeSync(1, `@@FZ SUMMARY ${JSON.stringify(summary)}\n`);
+writeAll(1, `@@FZ SUMMARY ${JSON.stringify(summary)}\n`);
