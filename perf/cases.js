@@ -673,6 +673,29 @@ module.exports = [
           call: (a) => qsort(a, a.length, 4, reading),
         };
       },
+      // perf/napi-baseline: qsort() calls the comparator with napi_call_function.
+      napi: (addon) => {
+        let qsort, reading;
+        let calls = 0;
+        const arr = new Int32Array(1000);
+        const cmp = () => {
+          calls++;
+          return 0;
+        };
+        return {
+          setup() {
+            qsort = addon.qsort;
+            if (typeof qsort !== 'function') throw new Error('the baseline has no qsort (rebuild it: --rebuild-napi)');
+            reading = (a, b) => addon.readInt32(a) - addon.readInt32(b);
+          },
+          run: () => {
+            calls = 0;
+            qsort(arr, 1000, 4, cmp);
+            return calls;
+          },
+          call: (a) => qsort(a, a.length, 4, reading),
+        };
+      },
     },
   },
 
@@ -696,6 +719,29 @@ module.exports = [
               return 0;
             }, ffi.pointer(Cmp));
             reading = ffi.register((a, b) => ffi.decode(a, 'int32_t') - ffi.decode(b, 'int32_t'), ffi.pointer(Cmp));
+          },
+          run: () => {
+            calls = 0;
+            qsort(arr, 1000, 4, cmp);
+            return calls;
+          },
+          call: (a) => qsort(a, a.length, 4, reading),
+        };
+      },
+      // perf/napi-baseline: the comparator held by a napi_ref, made once.
+      napi: (addon) => {
+        let qsort, cmp, reading;
+        let calls = 0;
+        const arr = new Int32Array(1000);
+        return {
+          setup() {
+            qsort = addon.qsort;
+            if (typeof qsort !== 'function') throw new Error('the baseline has no qsort (rebuild it: --rebuild-napi)');
+            cmp = addon.registerComparator(() => {
+              calls++;
+              return 0;
+            });
+            reading = addon.registerComparator((a, b) => addon.readInt32(a) - addon.readInt32(b));
           },
           run: () => {
             calls = 0;

@@ -491,6 +491,24 @@ t.test('nested callbacks: depth 32, transient and registered', (t) => {
   t.end();
 });
 
+t.test('a registered callback that unregisters itself while it runs', (t) => {
+  koffi.proto('int SelfUnreg(int i)');
+  const nTimes = lib.func('long long call_cb_n_times(SelfUnreg *cb, int n)');
+  let ran = 0;
+  let other = null;
+  const p = koffi.register(() => {
+    ran++;
+    koffi.unregister(p);
+    other = koffi.register(() => 1, 'SelfUnreg *'); // may reuse what p held
+    return 7;
+  }, 'SelfUnreg *');
+  t.throws(() => nTimes(p, 3), /called after it was released/, 'the later calls of the same native call');
+  t.equal(ran, 1, 'the JS function ran once');
+  t.equal(nTimes(other, 3), 3, 'the new registration works');
+  koffi.unregister(other);
+  t.end();
+});
+
 t.test('a transient callback called after its native call returned', (t) => {
   const store = lib.func('void cb_store(RegCb *cb)');
   const callStored = lib.func('int cb_call_stored(int v)');

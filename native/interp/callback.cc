@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 
@@ -57,6 +58,21 @@ constexpr uint32_t kMaxStackArgBytes = 1 << 20;
 static_assert(CP_CB_RET + CP_RET_SIZE <= CP_CB_FRAME_SIZE, "return area inside the callback frame");
 static_assert(CP_CB_STACK_ARGS >= CP_FRAME_STACK_BYTES, "stack pointer after the register slots");
 
+// A Local for a strong Global, without making a handle per callback: both are the address of the
+// slot that holds the object (node's PersistentToLocal::Strong). Valid while the Global is.
+template <typename T>
+inline v8::Local<T> LocalOf(v8::Isolate *isolate, const v8::Global<T> &global) {
+#if defined(V8_ENABLE_DIRECT_HANDLE) || defined(V8_ENABLE_DIRECT_LOCAL)  // a Local holds the object itself
+  return global.Get(isolate);
+#else
+  (void)isolate;
+  static_assert(sizeof(v8::Local<T>) == sizeof(v8::Global<T>), "a Global holds a slot address, like a Local");
+  v8::Local<T> local;
+  memcpy(static_cast<void *>(&local), static_cast<const void *>(&global), sizeof(local));
+  return local;
+#endif
+}
+
 // One instruction of a callback plan, decoded.
 struct CbOp {
   uint32_t op = OP_END;
@@ -64,14 +80,28 @@ struct CbOp {
   uint32_t src0 = 0;  // frame offsets (CB_ARG*, CB_RET_AGG_MEM) or the result destination (CB_RET, CB_RET_AGG)
   uint32_t piece = 0;  // bytes per register piece (CB_ARG_AGG, CB_RET_AGG)
   const TypeDesc *type = nullptr;
+  uint32_t slot = 0;  // index in the argument vector of the V8 call
+};
+
+// An argument the loader reads (see MakeLoader): its bits go from the frame to `words`.
+struct CbLoad {
+  uint32_t src;   // frame offset
+  uint32_t word;  // byte offset in `words`
+  uint32_t size;
 };
 
 struct CallbackProto {
   std::string name;
   uint32_t nargs = 0;
   uint32_t abi_word = 0;  // the plan header's word 2, for the ISA's callback entry (i386: bytes to pop, x87 result)
-  std::vector<CbOp> args;
+  std::vector<CbOp> args;  // converted by C++
   CbOp ret;
+  // See MakeLoader. Without a loader, the JS function is called with every argument directly.
+  std::vector<CbLoad> loads;
+  v8::Global<v8::Function> loader;
+  std::shared_ptr<v8::BackingStore> store;  // keeps `words` alive
+  uint8_t *words = nullptr;                   // one 8-byte word per argument
+  uint32_t argc = 0;                          // of the V8 call: nargs, or 1 + args.size()
 };
 
 // A call from another thread: the frame stays on that thread's stack while it waits.
@@ -111,6 +141,7 @@ struct CallbackHost {
   size_t idle_overflow = 0;
   uint32_t registered = 0;
   v8::Global<v8::Value> *idle_sink = nullptr;  // error sink of the callback run from the event loop
+  bool scheduled = false;  // the error flagged in `attention` is held by V8 (see RunCallback)
 };
 
 namespace {
@@ -252,13 +283,29 @@ void RecordMessage(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, c
   RecordError(h, mode, context, type_error ? v8::Exception::TypeError(text) : v8::Exception::Error(text));
 }
 
-void RecordCaught(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, v8::TryCatch &tc) {
-  if (tc.HasTerminated()) {
+// Without a TryCatch, V8 holds the exception (see RunCallback).
+void RecordCaught(CallbackHost *h, Mode mode, v8::Local<v8::Context> context, v8::TryCatch *tc) {
+  if (!tc) {
+    h->scheduled = true;
+    h->rt->attention.fetch_or(kAttentionError);
+    return;
+  }
+  if (tc->HasTerminated()) {
     h->terminated = true;
     if (mode == Mode::InCall) h->rt->attention.fetch_or(kAttentionError);
     return;
   }
-  if (tc.HasCaught()) RecordError(h, mode, context, tc.Exception());
+  if (tc->HasCaught()) RecordError(h, mode, context, tc->Exception());
+}
+
+// A loaded argument into its word: a memcpy of a variable size would be a library call.
+inline void CopyWord(uint8_t *dst, const uint8_t *src, uint32_t size) {
+  switch (size) {
+    case 8: Store<uint64_t>(dst, Load<uint64_t>(src)); break;
+    case 4: Store<uint32_t>(dst, Load<uint32_t>(src)); break;
+    case 2: Store<uint16_t>(dst, Load<uint16_t>(src)); break;
+    default: *dst = *src;
+  }
 }
 
 // Integers come back widened to 64 bits as the C caller may expect of narrow results.
@@ -371,11 +418,11 @@ __attribute__((noinline)) v8::Local<v8::Value> DecodeSlow(CallbackHost *h, v8::L
 
 // Returns false after recording the error.
 __attribute__((noinline)) bool EncodeSlow(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Value> value,
-                                          uint8_t *frame, v8::Local<v8::Context> context, Mode mode, v8::TryCatch &tc) {
+                                          uint8_t *frame, v8::Local<v8::Context> context, Mode mode, v8::TryCatch *tc) {
   Marshal m{h->isolate, context, h->rt, Lifetime::Call, {}};
   if (EncodeResult(proto, m, value, frame)) return true;
   ZeroResult(frame, proto);
-  if (tc.HasCaught() || m.error.pending_js) {
+  if ((tc && tc->HasCaught()) || m.error.pending_js) {
     RecordCaught(h, mode, context, tc);
     return false;
   }
@@ -386,14 +433,28 @@ __attribute__((noinline)) bool EncodeSlow(CallbackHost *h, const CallbackProto *
   return false;
 }
 
-// Converts the frame to JS arguments, calls `fn` and converts its result into the frame.
-void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn, uint8_t *frame,
-                 v8::Local<v8::Context> context, Mode mode) {
+// Converts the frame to JS arguments, calls `fn` and converts its result into the frame. Errors
+// are recorded for `mode` from `tc`.
+//
+// A callback called by C inside a native call of the interpreter runs without a TryCatch (`tc`
+// null), which would cost about a tenth of the callback: an exception that leaves a V8 call made
+// without one from inside an API callback stays with V8, which throws it to the JS caller when
+// that API callback (the interpreter's Invoke) returns, as for any JS function that throws. It is
+// only flagged here, so that later callbacks of the native call are skipped and HandleAttention
+// leaves the exception to V8.
+inline __attribute__((always_inline)) void RunCallback(CallbackHost *h, const CallbackProto *proto,
+                                                       v8::Local<v8::Function> fn, uint8_t *frame,
+                                                       v8::Local<v8::Context> context, Mode mode, v8::TryCatch *tc) {
   v8::Isolate *isolate = h->isolate;
   // Left uninitialised: every argument is written before the call.
-  alignas(v8::Local<v8::Value>) unsigned char storage[kMaxCallbackArgs * sizeof(v8::Local<v8::Value>)];
+  alignas(v8::Local<v8::Value>) unsigned char storage[(kMaxCallbackArgs + 1) * sizeof(v8::Local<v8::Value>)];
   auto *argv = reinterpret_cast<v8::Local<v8::Value> *>(storage);
-  v8::TryCatch tc(isolate);
+  v8::Local<v8::Function> callee = fn;
+  if (proto->words) {
+    callee = LocalOf(isolate, proto->loader);
+    new (&argv[0]) v8::Local<v8::Value>(fn);
+  }
+  for (const CbLoad &load : proto->loads) CopyWord(proto->words + load.word, ArgAddress(frame, load.src), load.size);
   for (const CbOp &op : proto->args) {
     v8::Local<v8::Value> value;
     if (op.op != OP_CB_ARG || !DecodeScalar(isolate, op.type->kind, ArgAddress(frame, op.src0), &value)) {
@@ -403,10 +464,10 @@ void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
         return RecordCaught(h, mode, context, tc);
       }
     }
-    new (&argv[op.arg]) v8::Local<v8::Value>(value);
+    new (&argv[op.slot]) v8::Local<v8::Value>(value);
   }
   v8::Local<v8::Value> result;
-  if (!fn->Call(context, v8::Undefined(isolate), (int)proto->nargs, argv).ToLocal(&result)) {
+  if (!callee->Call(context, v8::Undefined(isolate), (int)proto->argc, argv).ToLocal(&result)) {
     ZeroResult(frame, proto);
     return RecordCaught(h, mode, context, tc);
   }
@@ -425,10 +486,8 @@ void RunCallback(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Func
   EncodeSlow(h, proto, result, frame, context, mode, tc);
 }
 
-v8::Local<v8::Context> ContextOf(CallbackHost *h) {
-  v8::Local<v8::Context> context = h->isolate->GetCurrentContext();
-  return context.IsEmpty() ? h->context.Get(h->isolate) : context;
-}
+// Callbacks run in the context the addon was loaded in, the one of the functions it makes.
+v8::Local<v8::Context> ContextOf(CallbackHost *h) { return LocalOf(h->isolate, h->context); }
 
 // Runs every queued call from other threads. The JS thread counts as outside foreign code
 // meanwhile, so a nested blocking call can be interrupted again.
@@ -459,7 +518,8 @@ void ServiceQueue(CallbackHost *h, Mode mode) {
           ZeroResult(r->frame, s.proto);
         } else {
           h->idle_sink = mode == Mode::Idle ? s.error_sink : nullptr;
-          RunCallback(h, s.proto, s.fn.Get(h->isolate), r->frame, context, mode);
+          v8::TryCatch tc(h->isolate);
+          RunCallback(h, s.proto, s.fn.Get(h->isolate), r->frame, context, mode, &tc);
           h->idle_sink = nullptr;
         }
       } else {
@@ -725,7 +785,15 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
         v8::Isolate *isolate = h->isolate;
         v8::HandleScope scope(isolate);
         v8::Local<v8::Context> context = ContextOf(h);
-        RunCallback(h, proto, s.fn.Get(isolate), frame, context, Mode::InCall);
+        // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
+        // even unregister() from inside the callback, which frees the Global, comes too late to matter.
+        v8::Local<v8::Function> fn = LocalOf(isolate, s.fn);
+        if (in_native) {
+          RunCallback(h, proto, fn, frame, context, Mode::InCall, nullptr);
+        } else {
+          v8::TryCatch tc(isolate);
+          RunCallback(h, proto, fn, frame, context, Mode::InCall, &tc);
+        }
         rt->in_native.store(in_native, std::memory_order_relaxed);
       }
       errno = saved_errno;
@@ -813,6 +881,10 @@ bool HandleAttention(Runtime *rt, v8::Isolate *isolate) {
   if (rt->attention.load(std::memory_order_relaxed) & kAttentionQueued) ServiceQueue(h, Mode::InCall);
   if (!(rt->attention.load(std::memory_order_relaxed) & kAttentionError)) return true;
   rt->attention.fetch_and(~kAttentionError);
+  if (h->scheduled) {
+    h->scheduled = false;  // V8 rethrows it when the native call returns to JS
+    return false;
+  }
   if (h->terminated) {
     h->terminated = false;
     h->pending.Reset();
@@ -931,7 +1003,90 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
     delete proto;
     return nullptr;
   }
+  for (CbOp &op : proto->args) op.slot = op.arg;  // MakeLoader may change them
+  proto->argc = nargs;
   return proto;
+}
+
+// How a loader reads an argument of `kind` from word `i`, or "" for the kinds C++ converts
+// (64-bit integers, whose JS type depends on the value; strings; aggregates).
+std::string LoadExpression(Kind kind, uint32_t i) {
+  auto at = [i](const char *view, uint32_t per_word) { return std::string(view) + "[" + std::to_string(i * per_word) + "]"; };
+  switch (kind) {
+    case Kind::BOOL: return at("u8", 8) + " !== 0";
+    case Kind::I8: return at("i8", 8);
+    case Kind::U8: return at("u8", 8);
+    case Kind::I16: return at("i16", 4);
+    case Kind::U16: return at("u16", 4);
+    case Kind::I32: return at("i32", 2);
+    case Kind::U32: return at("u32", 2);
+    case Kind::F32: return at("f32", 2);
+    case Kind::F64: return at("f64", 1);
+    case Kind::PTR:
+    case Kind::PROTO: return "ptr(" + at("u64", 1) + ")";
+    default: return "";
+  }
+}
+
+// Numbers and pointers cost a call into V8 and an allocation each (HeapNumber, BigInt) when C++
+// makes them, and next to nothing when optimised JS reads them from a typed array. So for such
+// arguments the dispatcher only copies their bits to `words` (argument i at byte 8 * i) and calls
+// the prototype's loader, generated here, which reads them and calls the JS function with them
+// and the arguments C++ converted, e.g. for int (void *, double, const char *):
+//   function callback(fn, a2) { return fn(ptr(u64[0]), f64[1], a2); }
+// It reads every word before it calls fn, so nested callbacks can reuse them. Without a loader
+// (no such argument, or it failed to compile) C++ converts every argument.
+void MakeLoader(v8::Isolate *isolate, v8::Local<v8::Context> context, CallbackProto *proto) {
+  std::vector<std::string> exprs(proto->nargs);
+  for (const CbOp &op : proto->args)
+    if (op.op == OP_CB_ARG) exprs[op.arg] = LoadExpression(op.type->kind, op.arg);
+  std::vector<uint32_t> slots(proto->nargs, 0);
+  std::string params = "fn", call;
+  uint32_t argc = 1;
+  for (uint32_t i = 0; i < proto->nargs; i++) {
+    if (exprs[i].empty()) {
+      exprs[i] = "a" + std::to_string(i);
+      params += ", " + exprs[i];
+      slots[i] = argc++;
+    }
+    call += (i ? ", " : "") + exprs[i];
+  }
+  if (argc == 1 + proto->nargs) return;
+  std::string source = "(function (u8, i8, u16, i16, u32, i32, f32, f64, u64) {\n"
+                       "  'use strict';\n"
+                       "  const ptr = (p) => (p === 0n ? null : p);\n"
+                       "  return function callback(" + params + ") { return fn(" + call + "); };\n"
+                       "})\n"
+                       "//# sourceURL=callplan:callback\n";
+  size_t bytes = 8 * (size_t)proto->nargs;
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes);
+  v8::Local<v8::Value> views[] = {
+      v8::Uint8Array::New(buffer, 0, bytes),       v8::Int8Array::New(buffer, 0, bytes),
+      v8::Uint16Array::New(buffer, 0, bytes / 2),  v8::Int16Array::New(buffer, 0, bytes / 2),
+      v8::Uint32Array::New(buffer, 0, bytes / 4),  v8::Int32Array::New(buffer, 0, bytes / 4),
+      v8::Float32Array::New(buffer, 0, bytes / 4), v8::Float64Array::New(buffer, 0, bytes / 8),
+      v8::BigUint64Array::New(buffer, 0, bytes / 8),
+  };
+  v8::TryCatch tc(isolate);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> factory, loader;
+  if (!v8::Script::Compile(context, Str(isolate, source)).ToLocal(&script) || !script->Run(context).ToLocal(&factory) ||
+      !factory.As<v8::Function>()->Call(context, v8::Undefined(isolate), 9, views).ToLocal(&loader))
+    return;
+  std::vector<CbOp> converted;
+  for (CbOp &op : proto->args) {
+    if (slots[op.arg]) {
+      op.slot = slots[op.arg];
+      converted.push_back(op);
+    } else {
+      proto->loads.push_back({op.src0, 8 * op.arg, op.type->size});
+    }
+  }
+  proto->args = std::move(converted);
+  proto->loader.Reset(isolate, loader.As<v8::Function>());
+  proto->store = buffer->GetBackingStore();
+  proto->words = static_cast<uint8_t *>(proto->store->Data());
+  proto->argc = argc;
 }
 
 CallbackHost *HostOf(const Napi::CallbackInfo &info) { return GetRuntime(info.Env())->callbacks; }
@@ -947,6 +1102,7 @@ Napi::Value DefineCallback(const Napi::CallbackInfo &info) {
     return env.Undefined();
   }
   proto->name = info[1].As<Napi::String>().Utf8Value();
+  MakeLoader(h->isolate, ContextOf(h), proto);
   h->protos.push_back(proto);
   return Napi::Number::New(env, (double)(h->protos.size() - 1));
 }

@@ -28,6 +28,7 @@
 #include <node_api.h>
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +366,124 @@ static napi_value js_rand_async(napi_env env, napi_callback_info info)
     return NULL;
 }
 
+/* qsort(array, n, size, comparator) with a JS comparator, as an FFI has to call it: per
+ * comparison a handle scope, the two element pointers as BigInt addresses (Koffi 3 passes
+ * pointers as BigInts), napi_call_function with an undefined receiver, and the int32 result.
+ * `comparator` is a function, held for the duration of the call (qsort_cb), or what
+ * registerComparator(fn) returned: a napi_ref made once and read per comparison (qsort_cb_reg).
+ * After an exception or an invalid result, the remaining comparisons return 0 without calling
+ * JS, and qsort() throws when libc's qsort returns. */
+typedef struct {
+    napi_env env;
+    napi_value fn;   /* or NULL: read `ref` */
+    napi_ref ref;
+    napi_value recv;
+    int failed;      /* 1: exception pending; 2: the comparator returned no int32 */
+} qsort_call;
+
+/* qsort() has no user pointer: the comparator finds its call here (saved and restored around
+ * each call, so a comparator may sort too). */
+static qsort_call *qsort_current = NULL;
+
+static int qsort_compare(const void *a, const void *b)
+{
+    qsort_call *c = qsort_current;
+    if (c->failed)
+        return 0;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(c->env, &scope) != napi_ok) {
+        c->failed = 1;
+        return 0;
+    }
+    napi_value fn = c->fn, argv[2], result;
+    int32_t r = 0;
+    if (!fn)
+        napi_get_reference_value(c->env, c->ref, &fn);
+    napi_create_bigint_uint64(c->env, (uint64_t)(uintptr_t)a, &argv[0]);
+    napi_create_bigint_uint64(c->env, (uint64_t)(uintptr_t)b, &argv[1]);
+    if (napi_call_function(c->env, c->recv, fn, 2, argv, &result) != napi_ok)
+        c->failed = 1;
+    else if (napi_get_value_int32(c->env, result, &r) != napi_ok)
+        c->failed = 2;
+    napi_close_handle_scope(c->env, scope);
+    return r;
+}
+
+static void delete_comparator(napi_env env, void *data, void *hint)
+{
+    (void)hint;
+    napi_delete_reference(env, (napi_ref)data);
+}
+
+/* registerComparator(fn) -> an object for qsort() that holds fn by a napi_ref */
+static napi_value js_register_comparator(napi_env env, napi_callback_info info)
+{
+    size_t argc = 1;
+    napi_value argv[1], out;
+    napi_valuetype type = napi_undefined;
+    CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), "bad call");
+    if (argc < 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_function)
+        return throw_type(env, "registerComparator expects a function");
+    napi_ref ref;
+    CHECK(napi_create_reference(env, argv[0], 1, &ref), "cannot reference the comparator");
+    if (napi_create_external(env, ref, delete_comparator, NULL, &out) != napi_ok) {
+        napi_delete_reference(env, ref);
+        return throw_type(env, "cannot wrap the comparator");
+    }
+    return out;
+}
+
+static napi_value js_qsort(napi_env env, napi_callback_info info)
+{
+    size_t argc = 4;
+    napi_value argv[4];
+    CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), "bad call");
+    if (argc < 4)
+        return throw_type(env, "qsort expects 4 arguments");
+
+    napi_typedarray_type ta_type;
+    size_t length, offset;
+    void *data;
+    napi_value ab;
+    int64_t n, size;
+    CHECK(napi_get_typedarray_info(env, argv[0], &ta_type, &length, &data, &ab, &offset), "qsort expects a TypedArray");
+    CHECK(napi_get_value_int64(env, argv[1], &n), "qsort expects a number");
+    CHECK(napi_get_value_int64(env, argv[2], &size), "qsort expects a number");
+
+    qsort_call call = { env, NULL, NULL, NULL, 0 };
+    napi_valuetype type = napi_undefined;
+    napi_typeof(env, argv[3], &type);
+    if (type == napi_function)
+        call.fn = argv[3];
+    else if (type != napi_external || napi_get_value_external(env, argv[3], (void **)&call.ref) != napi_ok)
+        return throw_type(env, "qsort expects a function or a registered comparator");
+    napi_get_undefined(env, &call.recv);
+
+    qsort_call *outer = qsort_current;
+    qsort_current = &call;
+    qsort(data, (size_t)n, (size_t)size, qsort_compare);
+    qsort_current = outer;
+
+    /* failed == 1: the exception is pending and propagates when this returns. */
+    if (call.failed == 2)
+        return throw_type(env, "the comparator returned no int32");
+    return NULL;
+}
+
+/* readInt32(address): the int32 at a BigInt address (the comparator of the qsort check). */
+static napi_value js_read_int32(napi_env env, napi_callback_info info)
+{
+    size_t argc = 1;
+    napi_value argv[1], out;
+    uint64_t address;
+    bool lossless;
+    CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), "bad call");
+    if (argc < 1 || napi_get_value_bigint_uint64(env, argv[0], &address, &lossless) != napi_ok || !address)
+        return throw_type(env, "readInt32 expects a non-null BigInt address");
+    napi_create_int32(env, *(const int32_t *)(uintptr_t)address, &out);
+    return out;
+}
+
 static napi_value init(napi_env env, napi_value exports)
 {
     napi_property_descriptor props[] = {
@@ -377,6 +496,9 @@ static napi_value init(napi_env env, napi_value exports)
         { "vec2_add", NULL, js_vec2_add, NULL, NULL, NULL, napi_enumerable, NULL },
         { "mixed3_make", NULL, js_mixed3_make, NULL, NULL, NULL, napi_enumerable, NULL },
         { "loadTestlib", NULL, js_load_testlib, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "qsort", NULL, js_qsort, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "registerComparator", NULL, js_register_comparator, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "readInt32", NULL, js_read_int32, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok)
         return NULL;
