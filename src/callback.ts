@@ -8,14 +8,15 @@
 import { native } from './native.js';
 import { parseSignature, warnOnce, declareAt, type Signature } from './library.js';
 import type { LibraryHandle } from './native.js';
-import { makeType, registerType, resolveType, describe, POINTER_SIZE, type TypeObject } from './types.js';
+import { makeType, registerType, resolveType, describe, POINTER_SIZE, type TypeObject, type Primitive } from './types.js';
 import type { Convention } from './parser.js';
 import { abi, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { Op, type OpName } from './gen/opcodes.js';
 
 interface CallbackAddon {
-  defineCallback(words: Uint32Array, name: string): number;
+  /** loader and buffer: see makeLoader; both absent when C++ converts every argument. */
+  defineCallback(words: Uint32Array, name: string, loader?: Function, buffer?: ArrayBuffer): number;
   register(fn: Function, proto: number): bigint;
   unregister(ptr: bigint): void;
   callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint };
@@ -104,19 +105,46 @@ export const callback = proto;
 
 type Inst = [OpName, number, number, number];
 
-/** The callback plan of a signature: frame -> JS arguments, JS result -> return registers. */
-export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject, convention: Convention = 'cdecl'):
-    { words: Uint32Array; listing: string[] } {
+// How the loader reads a parameter from its 8-byte word i (see makeLoader), for the types whose
+// JS values optimised JS makes from a typed array for next to nothing, while C++ pays a call
+// into V8 and an allocation (HeapNumber, BigInt). The others (64-bit and byte-swapped integers,
+// strings, aggregates) are converted by C++. A pointer word holds only the pointer's bytes.
+const LOADS: Partial<Record<Primitive, (i: number) => string>> = {
+  Bool: (i) => `u8[${8 * i}] !== 0`,
+  Int8: (i) => `i8[${8 * i}]`, UInt8: (i) => `u8[${8 * i}]`,
+  Int16: (i) => `i16[${4 * i}]`, UInt16: (i) => `u16[${4 * i}]`,
+  Int32: (i) => `i32[${2 * i}]`, UInt32: (i) => `u32[${2 * i}]`,
+  Float32: (i) => `f32[${2 * i}]`, Float64: (i) => `f64[${i}]`,
+  Pointer: (i) => `ptr(u64[${i}])`, Callback: (i) => `ptr(u64[${i}])`,
+};
+
+export interface CallbackPlan {
+  words: Uint32Array;
+  listing: string[];
+  /** The JS expression of each parameter the loader reads, or null when C++ converts it. */
+  loads: Array<string | null>;
+}
+
+/**
+ * The callback plan of a signature: frame -> JS arguments, JS result -> return registers.
+ * Parameters the loader reads are copied by CB_LOAD to their word; the others are converted by
+ * CB_ARG* into the V8 call's arguments, whose first is the JS function when there is a loader.
+ */
+export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject, convention: Convention = 'cdecl'): CallbackPlan {
   const lowering = abi.lower(params, result, false, convention);
+  const loads = params.map((t, i) => (lowering.args[i].kind === 'slot' && LOADS[t.primitive]?.(i)) || null);
+  let slot = loads.some((l) => l !== null) ? 1 : 0;
   const insts: Inst[] = [];
   params.forEach((t, i) => {
     const loc = lowering.args[i];
-    if (loc.kind === 'pieces') {
+    if (loads[i] !== null && loc.kind === 'slot') {
+      insts.push(['CB_LOAD', loc.offset, i, t.size]);
+    } else if (loc.kind === 'pieces') {
       // A padding piece is read from any real slot: its bytes are not decoded.
       const spare = loc.slots.find((s) => s !== null) ?? 0;
-      insts.push(['CB_ARG_AGG', packSlots(loc.slots, spare), i | (loc.piece << 16), describeType(t)]);
+      insts.push(['CB_ARG_AGG', packSlots(loc.slots, spare), slot++ | (loc.piece << 16), describeType(t)]);
     } else {
-      insts.push([loc.kind === 'ref' ? 'CB_ARG_REF' : 'CB_ARG', loc.offset, i, describeType(t)]);
+      insts.push([loc.kind === 'ref' ? 'CB_ARG_REF' : 'CB_ARG', loc.offset, slot++, describeType(t)]);
     }
   });
   const r = lowering.result;
@@ -134,7 +162,28 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
   words[2] = lowering.callbackWord ?? 0;
   words[3] = insts.length;
   insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
-  return { words, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
+  return { words, loads, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
+}
+
+/**
+ * The loader of a prototype whose plan has CB_LOAD instructions: the dispatcher copies those
+ * parameters' bits to `buffer` (parameter i at byte 8 * i) and calls the loader with the JS
+ * function and the parameters C++ converted, e.g. for int (void *, double, const char *):
+ *   function callback(fn, a2) { return fn(ptr(u64[0]), f64[1], a2); }
+ * It reads every word before it calls fn, so nested callbacks may reuse them.
+ */
+function makeLoader(loads: ReadonlyArray<string | null>): { loader: Function; buffer: ArrayBuffer } | null {
+  if (loads.every((l) => l === null)) return null;
+  const buffer = new ArrayBuffer(8 * loads.length);
+  const views = [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array, BigUint64Array]
+    .map((View) => new View(buffer));
+  const converted = loads.flatMap((l, i) => (l === null ? [`a${i}`] : []));
+  const call = loads.map((l, i) => l ?? `a${i}`).join(', ');
+  const factory = new Function('u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64', 'u64',
+    `'use strict';\nconst ptr = (p) => (p === 0n ? null : p);\n` +
+    `return function callback(${['fn', ...converted].join(', ')}) { return fn(${call}); };\n` +
+    '//# sourceURL=callplan:callback');
+  return { loader: factory(...views), buffer };
 }
 
 /** The native prototype id of a callback type ('CB *'), installing its plan on first use. */
@@ -144,7 +193,9 @@ export function callbackProtoId(t: TypeObject): number {
   if (!info || !sig) throw new TypeError(`'${t.name}' is not a callback type: declare one with koffi.proto() and use a pointer to it`);
   let id = protoIds.get(info);
   if (id === undefined) {
-    id = addon.defineCallback(compileCallbackPlan(sig.params, sig.result, sig.convention).words, sig.name);
+    const plan = compileCallbackPlan(sig.params, sig.result, sig.convention);
+    const loader = makeLoader(plan.loads);
+    id = loader ? addon.defineCallback(plan.words, sig.name, loader.loader, loader.buffer) : addon.defineCallback(plan.words, sig.name);
     protoIds.set(info, id);
   }
   return id;

@@ -86,8 +86,8 @@ dispatch:
         // Called from a worker while JS idles: its exception goes to this call's callback.
         SetCallbackErrorSink(rt, (uint32_t)slot, &call->callback_error);
       } else if (v->IsBigInt() || v->IsNullOrUndefined()) {
-        if (GetPointer(v, 0, &p) == Got::OutOfRange) {
-          ThrowAddressRange(isolate, plan, ip->arg, v);
+        if (GetPointer(v, 0, &p) != Got::Ok) {
+          ThrowCallbackArgType(isolate, plan, ip->arg, v);
           return false;
         }
       } else {

@@ -80,10 +80,9 @@ struct CbOp {
   uint32_t src0 = 0;  // frame offsets (CB_ARG*, CB_RET_AGG_MEM) or the result destination (CB_RET, CB_RET_AGG)
   uint32_t piece = 0;  // bytes per register piece (CB_ARG_AGG, CB_RET_AGG)
   const TypeDesc *type = nullptr;
-  uint32_t slot = 0;  // index in the argument vector of the V8 call
 };
 
-// An argument the loader reads (see MakeLoader): its bits go from the frame to `words`.
+// A parameter the prototype's JS loader reads (CB_LOAD): its bits go from the frame to `words`.
 struct CbLoad {
   uint32_t src;   // frame offset
   uint32_t word;  // byte offset in `words`
@@ -94,14 +93,15 @@ struct CallbackProto {
   std::string name;
   uint32_t nargs = 0;
   uint32_t abi_word = 0;  // the plan header's word 2, for the ISA's callback entry (i386: bytes to pop, x87 result)
-  std::vector<CbOp> args;  // converted by C++
+  std::vector<CbOp> args;  // converted by C++ (CB_ARG*); `arg` is the index in the V8 call
   CbOp ret;
-  // See MakeLoader. Without a loader, the JS function is called with every argument directly.
+  // The loader made by the plan compiler (src/callback.ts, makeLoader) and the buffer it reads.
+  // Without one, the JS function is called with every argument converted by C++.
   std::vector<CbLoad> loads;
   v8::Global<v8::Function> loader;
   std::shared_ptr<v8::BackingStore> store;  // keeps `words` alive
   uint8_t *words = nullptr;                   // one 8-byte word per argument
-  uint32_t argc = 0;                          // of the V8 call: nargs, or 1 + args.size()
+  uint32_t argc = 0;                          // of the V8 call: args.size(), plus the function with a loader
 };
 
 // A call from another thread: the frame stays on that thread's stack while it waits.
@@ -464,7 +464,7 @@ inline __attribute__((always_inline)) void RunCallback(CallbackHost *h, const Ca
         return RecordCaught(h, mode, context, tc);
       }
     }
-    new (&argv[op.slot]) v8::Local<v8::Value>(value);
+    new (&argv[op.arg]) v8::Local<v8::Value>(value);
   }
   v8::Local<v8::Value> result;
   if (!callee->Call(context, v8::Undefined(isolate), (int)proto->argc, argv).ToLocal(&result)) {
@@ -543,54 +543,37 @@ void ServiceQueue(CallbackHost *h, Mode mode) {
 
 // System calls that a signal handler with SA_RESTART interrupts transparently: the kernel
 // restarts them after the handler. Timed futex waits are left alone (they would return EINTR).
-bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
-  switch (nr) {
-#ifdef SYS_futex_time64
-    case SYS_futex_time64:  // 32-bit ISAs: glibc waits with the 64-bit time variant first
-#endif
-    case SYS_futex: {
-      uint64_t cmd = futex_op & 127;
-      return (cmd == 0 /* FUTEX_WAIT */ || cmd == 9 /* FUTEX_WAIT_BITSET */) && futex_timeout == 0;
-    }
-    case SYS_read:
-    case SYS_readv:
-    case SYS_pread64:
-    case SYS_recvfrom:
-    case SYS_recvmsg:
-    case SYS_wait4:
-    case SYS_waitid:
-#ifdef SYS_accept
-    case SYS_accept:
-#endif
-    case SYS_accept4:
-    case SYS_flock:
-      return true;
-    default:
-      return false;
-  }
-}
+// By number: this ISA's, and an x86-64 host's (its unistd_64.h), which /proc shows under
+// user-mode emulation (ProcShowsHostX64Syscalls). -1: no such call.
+struct WaitSyscalls {
+  long futex[2];   // futex, and futex_time64 (32-bit ISAs: glibc waits with it first)
+  long others[10]; // read readv pread64 recvfrom recvmsg wait4 waitid accept accept4 flock
+};
 
-// The same for the system calls of an x86-64 host (numbers from its unistd_64.h).
-bool RestartableHostX64Syscall(long nr, uint64_t futex_op, uint64_t futex_timeout) {
-  switch (nr) {
-    case 202: {  // futex
-      uint64_t cmd = futex_op & 127;
-      return (cmd == 0 || cmd == 9) && futex_timeout == 0;
-    }
-    case 0:    // read
-    case 19:   // readv
-    case 17:   // pread64
-    case 45:   // recvfrom
-    case 47:   // recvmsg
-    case 61:   // wait4
-    case 247:  // waitid
-    case 43:   // accept
-    case 288:  // accept4
-    case 73:   // flock
-      return true;
-    default:
-      return false;
+#ifdef SYS_futex_time64
+#define CP_SYS_FUTEX_TIME64 SYS_futex_time64
+#else
+#define CP_SYS_FUTEX_TIME64 -1
+#endif
+#ifdef SYS_accept
+#define CP_SYS_ACCEPT SYS_accept
+#else
+#define CP_SYS_ACCEPT -1
+#endif
+constexpr WaitSyscalls kNativeWaits = {{SYS_futex, CP_SYS_FUTEX_TIME64},
+                                       {SYS_read, SYS_readv, SYS_pread64, SYS_recvfrom, SYS_recvmsg, SYS_wait4,
+                                        SYS_waitid, CP_SYS_ACCEPT, SYS_accept4, SYS_flock}};
+constexpr WaitSyscalls kHostX64Waits = {{202, -1}, {0, 19, 17, 45, 47, 61, 247, 43, 288, 73}};
+
+bool RestartableSyscall(long nr, uint64_t futex_op, uint64_t futex_timeout, const WaitSyscalls &waits = kNativeWaits) {
+  if (nr < 0) return false;
+  if (nr == waits.futex[0] || nr == waits.futex[1]) {
+    uint64_t cmd = futex_op & 127;
+    return (cmd == 0 /* FUTEX_WAIT */ || cmd == 9 /* FUTEX_WAIT_BITSET */) && futex_timeout == 0;
   }
+  for (long other : waits.others)
+    if (nr == other) return true;
+  return false;
 }
 
 // The first field of /proc/<tid>/syscall, or -1.
@@ -630,8 +613,7 @@ bool BlockedInRestartableWait(pid_t tid) {
   uint64_t fields[7] = {};
   long nr = ReadSyscallFile(path, fields);
   if (nr < 0) return false;
-  if (ProcShowsHostX64Syscalls()) return RestartableHostX64Syscall(nr, fields[2], fields[4]);
-  return RestartableSyscall(nr, fields[2], fields[4]);
+  return RestartableSyscall(nr, fields[2], fields[4], ProcShowsHostX64Syscalls() ? kHostX64Waits : kNativeWaits);
 }
 
 void Nudge(CallbackHost *h) {
@@ -902,6 +884,7 @@ bool IsCallbackProto(Runtime *rt, uint32_t id) {
 }
 
 void ThrowCallbackArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, v8::Local<v8::Value> value) {
+  if (ThrowIfAddressOutOfRange(isolate, plan, index, value)) return;
   std::string type = index < plan->arg_types.size() ? plan->arg_types[index] : "a callback";
   isolate->ThrowException(v8::Exception::TypeError(
       Str(isolate, plan->name + "(): argument " + std::to_string(index + 1) + " expects " + type +
@@ -937,7 +920,7 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
     return nullptr;
   }
 #endif
-  std::vector<bool> seen(nargs, false);
+  std::vector<bool> loaded(nargs, false);  // CB_LOAD words
   bool has_ret = false;
   bool ok = true;
   for (uint32_t i = 0; i < n && ok; i++) {
@@ -945,11 +928,18 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
     CbOp op;
     op.op = w[0];
     op.arg = w[2];
-    op.type = GetTypeDesc(rt, w[3]);
     if (op.op == OP_END) {
       ok = i == n - 1;
       continue;
     }
+    if (op.op == OP_CB_LOAD) {
+      uint32_t size = w[3];
+      ok = op.arg < nargs && !loaded[op.arg] && (size == 1 || size == 2 || size == 4 || size == 8) && IsArgOffset(w[1], size);
+      if (ok) loaded[op.arg] = true;
+      proto->loads.push_back({w[1], 8 * op.arg, size});
+      continue;
+    }
+    op.type = GetTypeDesc(rt, w[3]);
     if (!op.type) {
       ok = false;
       continue;
@@ -957,22 +947,19 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
     switch (op.op) {
       case OP_CB_ARG:
         op.src0 = w[1];
-        ok = op.arg < nargs && !seen[op.arg] && op.type->size && IsArgOffset(op.src0, op.type->size);
-        if (ok) seen[op.arg] = true;
+        ok = op.type->size && IsArgOffset(op.src0, op.type->size);
         proto->args.push_back(op);
         break;
       case OP_CB_ARG_REF:
         op.src0 = w[1];
-        ok = op.arg < nargs && !seen[op.arg] && op.type->size && IsArgOffset(op.src0, 8);
-        if (ok) seen[op.arg] = true;
+        ok = op.type->size && IsArgOffset(op.src0, 8);
         proto->args.push_back(op);
         break;
       case OP_CB_ARG_AGG:
         op.src0 = w[1];
         op.arg = w[2] & 0xFFFF;
         op.piece = w[2] >> 16;
-        ok = op.arg < nargs && !seen[op.arg] && PiecesFit(op.src0, op.piece, op.type->size, CP_FRAME_STACK_BYTES);
-        if (ok) seen[op.arg] = true;
+        ok = PiecesFit(op.src0, op.piece, op.type->size, CP_FRAME_STACK_BYTES);
         proto->args.push_back(op);
         break;
       case OP_CB_RET:
@@ -998,95 +985,21 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
         ok = false;
     }
   }
-  for (bool s : seen) ok = ok && s;
-  if (!ok || !has_ret) {
+  // Every parameter is loaded or converted, and the converted ones fill the V8 call's
+  // arguments after the function the loader takes first.
+  uint32_t first = proto->loads.empty() ? 0 : 1;
+  proto->argc = first + (uint32_t)proto->args.size();
+  std::vector<bool> filled(proto->argc, false);
+  ok = ok && has_ret && proto->loads.size() + proto->args.size() == nargs;
+  for (const CbOp &op : proto->args) {
+    ok = ok && op.arg >= first && op.arg < proto->argc && !filled[op.arg];
+    if (ok) filled[op.arg] = true;
+  }
+  if (!ok) {
     delete proto;
     return nullptr;
   }
-  for (CbOp &op : proto->args) op.slot = op.arg;  // MakeLoader may change them
-  proto->argc = nargs;
   return proto;
-}
-
-// How a loader reads an argument of `kind` from word `i`, or "" for the kinds C++ converts
-// (64-bit integers, whose JS type depends on the value; strings; aggregates).
-std::string LoadExpression(Kind kind, uint32_t i) {
-  auto at = [i](const char *view, uint32_t per_word) { return std::string(view) + "[" + std::to_string(i * per_word) + "]"; };
-  switch (kind) {
-    case Kind::BOOL: return at("u8", 8) + " !== 0";
-    case Kind::I8: return at("i8", 8);
-    case Kind::U8: return at("u8", 8);
-    case Kind::I16: return at("i16", 4);
-    case Kind::U16: return at("u16", 4);
-    case Kind::I32: return at("i32", 2);
-    case Kind::U32: return at("u32", 2);
-    case Kind::F32: return at("f32", 2);
-    case Kind::F64: return at("f64", 1);
-    case Kind::PTR:
-    case Kind::PROTO: return "ptr(" + at("u64", 1) + ")";
-    default: return "";
-  }
-}
-
-// Numbers and pointers cost a call into V8 and an allocation each (HeapNumber, BigInt) when C++
-// makes them, and next to nothing when optimised JS reads them from a typed array. So for such
-// arguments the dispatcher only copies their bits to `words` (argument i at byte 8 * i) and calls
-// the prototype's loader, generated here, which reads them and calls the JS function with them
-// and the arguments C++ converted, e.g. for int (void *, double, const char *):
-//   function callback(fn, a2) { return fn(ptr(u64[0]), f64[1], a2); }
-// It reads every word before it calls fn, so nested callbacks can reuse them. Without a loader
-// (no such argument, or it failed to compile) C++ converts every argument.
-void MakeLoader(v8::Isolate *isolate, v8::Local<v8::Context> context, CallbackProto *proto) {
-  std::vector<std::string> exprs(proto->nargs);
-  for (const CbOp &op : proto->args)
-    if (op.op == OP_CB_ARG) exprs[op.arg] = LoadExpression(op.type->kind, op.arg);
-  std::vector<uint32_t> slots(proto->nargs, 0);
-  std::string params = "fn", call;
-  uint32_t argc = 1;
-  for (uint32_t i = 0; i < proto->nargs; i++) {
-    if (exprs[i].empty()) {
-      exprs[i] = "a" + std::to_string(i);
-      params += ", " + exprs[i];
-      slots[i] = argc++;
-    }
-    call += (i ? ", " : "") + exprs[i];
-  }
-  if (argc == 1 + proto->nargs) return;
-  std::string source = "(function (u8, i8, u16, i16, u32, i32, f32, f64, u64) {\n"
-                       "  'use strict';\n"
-                       "  const ptr = (p) => (p === 0n ? null : p);\n"
-                       "  return function callback(" + params + ") { return fn(" + call + "); };\n"
-                       "})\n"
-                       "//# sourceURL=callplan:callback\n";
-  size_t bytes = 8 * (size_t)proto->nargs;
-  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes);
-  v8::Local<v8::Value> views[] = {
-      v8::Uint8Array::New(buffer, 0, bytes),       v8::Int8Array::New(buffer, 0, bytes),
-      v8::Uint16Array::New(buffer, 0, bytes / 2),  v8::Int16Array::New(buffer, 0, bytes / 2),
-      v8::Uint32Array::New(buffer, 0, bytes / 4),  v8::Int32Array::New(buffer, 0, bytes / 4),
-      v8::Float32Array::New(buffer, 0, bytes / 4), v8::Float64Array::New(buffer, 0, bytes / 8),
-      v8::BigUint64Array::New(buffer, 0, bytes / 8),
-  };
-  v8::TryCatch tc(isolate);
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> factory, loader;
-  if (!v8::Script::Compile(context, Str(isolate, source)).ToLocal(&script) || !script->Run(context).ToLocal(&factory) ||
-      !factory.As<v8::Function>()->Call(context, v8::Undefined(isolate), 9, views).ToLocal(&loader))
-    return;
-  std::vector<CbOp> converted;
-  for (CbOp &op : proto->args) {
-    if (slots[op.arg]) {
-      op.slot = slots[op.arg];
-      converted.push_back(op);
-    } else {
-      proto->loads.push_back({op.src0, 8 * op.arg, op.type->size});
-    }
-  }
-  proto->args = std::move(converted);
-  proto->loader.Reset(isolate, loader.As<v8::Function>());
-  proto->store = buffer->GetBackingStore();
-  proto->words = static_cast<uint8_t *>(proto->store->Data());
-  proto->argc = argc;
 }
 
 CallbackHost *HostOf(const Napi::CallbackInfo &info) { return GetRuntime(info.Env())->callbacks; }
@@ -1097,12 +1010,23 @@ Napi::Value DefineCallback(const Napi::CallbackInfo &info) {
   CallbackHost *h = HostOf(info);
   auto words = info[0].As<Napi::Uint32Array>();
   CallbackProto *proto = DecodeCallbackPlan(h->rt, words.Data(), words.ElementLength());
+  // A plan with CB_LOAD instructions comes with its loader and the buffer of one word per parameter.
+  if (proto && !proto->loads.empty()) {
+    if (info.Length() < 4 || !info[2].IsFunction() || !info[3].IsArrayBuffer() ||
+        info[3].As<Napi::ArrayBuffer>().ByteLength() < 8 * (size_t)proto->nargs) {
+      delete proto;
+      proto = nullptr;
+    } else {
+      proto->loader.Reset(h->isolate, ToLocal(info[2]).As<v8::Function>());
+      proto->store = ToLocal(info[3]).As<v8::ArrayBuffer>()->GetBackingStore();
+      proto->words = static_cast<uint8_t *>(proto->store->Data());
+    }
+  }
   if (!proto) {
     Napi::Error::New(env, "Internal error: malformed callback plan").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   proto->name = info[1].As<Napi::String>().Utf8Value();
-  MakeLoader(h->isolate, ContextOf(h), proto);
   h->protos.push_back(proto);
   return Napi::Number::New(env, (double)(h->protos.size() - 1));
 }

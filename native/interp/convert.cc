@@ -264,7 +264,19 @@ void ThrowArenaExhausted(v8::Isolate *isolate, const CallPlan *plan) {
       NewString(isolate, plan->name + "(): the call memory of callplan is exhausted (raise sync_stack_size or sync_heap_size)")));
 }
 
+bool ThrowIfAddressOutOfRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value) {
+  void *p;
+  if (!value->IsBigInt() || GetPointer(value, 0, &p) != Got::OutOfRange) return false;
+  std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
+                    ", received " + DescribeValue(isolate, value) + ", an address that does not fit a " +
+                    std::to_string(sizeof(void *) * 8) + "-bit pointer";
+  isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
+  return true;
+}
+
 void ThrowArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t op, Value value) {
+  bool takes_address = op == OP_ARG_PTR || op == OP_ARG_OUT || op == OP_ARG_STR || op == OP_ARG_STR16 || op == OP_ARG_STR32;
+  if (takes_address && ThrowIfAddressOutOfRange(isolate, plan, index, value)) return;
   std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) + " (" +
                     Expected(op) + "), received " + DescribeValue(isolate, value);
   isolate->ThrowException(v8::Exception::TypeError(NewString(isolate, msg)));
@@ -277,12 +289,6 @@ void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t in
   isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
 }
 
-void ThrowAddressRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value) {
-  std::string msg = plan->name + "(): argument " + std::to_string(index + 1) + " expects " + ArgType(plan, index) +
-                    ", received " + DescribeValue(isolate, value) + ", an address that does not fit a " +
-                    std::to_string(sizeof(void *) * 8) + "-bit pointer";
-  isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
-}
 
 void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index) {
   isolate->ThrowException(v8::Exception::Error(

@@ -155,7 +155,10 @@ void ThrowUnloaded(v8::Isolate *isolate, const CallPlan *plan);
 void ThrowArenaExhausted(v8::Isolate *isolate, const CallPlan *plan);
 void ThrowArgType(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t op, Value value);
 void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, uint32_t need, Value value);
-void ThrowAddressRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value);
+// A BigInt address that a pointer of this ISA cannot hold (above 2^32-1 on ia32): throws a
+// RangeError naming the argument and returns true; otherwise returns false. ThrowArgType of the
+// ops that take addresses starts with it.
+bool ThrowIfAddressOutOfRange(v8::Isolate *isolate, const CallPlan *plan, uint32_t index, Value value);
 void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index);
 std::string DescribeValue(v8::Isolate *isolate, Value value);
 

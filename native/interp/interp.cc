@@ -189,8 +189,8 @@ dispatch:
       p = AcquireTransient(rt, plan, ip->arg, ip->aux, v);
       if (!p) goto cleanup;
     } else if (v->IsBigInt() || v->IsNullOrUndefined()) {
-      if (GetPointer(v, 0, &p) == Got::OutOfRange) {
-        ThrowAddressRange(isolate, plan, ip->arg, v);
+      if (GetPointer(v, 0, &p) != Got::Ok) {
+        ThrowCallbackArgType(isolate, plan, ip->arg, v);
         goto cleanup;
       }
     } else {
@@ -202,6 +202,7 @@ dispatch:
     NEXT();
   }
   // Callback plan ops never appear in call plans (DecodePlan refuses them).
+  HANDLER(CB_LOAD)
   HANDLER(CB_ARG)
   HANDLER(CB_ARG_AGG)
   HANDLER(CB_ARG_REF)
@@ -276,7 +277,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     if (inst.op == OP_ARG_CALLBACK &&
         (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes || !IsCallbackProto(plan->rt, inst.aux)))
       return false;
-    if (inst.op >= OP_CB_ARG && inst.op <= OP_CB_RET_AGG_MEM) return false;
+    if (inst.op >= OP_CB_LOAD && inst.op <= OP_CB_RET_AGG_MEM) return false;
   }
   return plan->code[n - 1].op == OP_END;
 }

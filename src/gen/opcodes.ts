@@ -53,13 +53,14 @@ export const Op = {
   RET_AGG_MEM: 50, // aggregate returned in memory at the hidden pointer passed in frame[dst]; aux = type
   POST_OUT: 51, // after the call, copy the pointee at the address in frame[dst] back into JS argument `arg`; aux = pointer type
   ARG_CALLBACK: 52, // JS function -> a transient trampoline released when the call returns; BigInt/null -> address; aux = callback prototype id
-  CB_ARG: 53, // callback: the value at frame[dst] -> JS argument `arg`; aux = type
-  CB_ARG_AGG: 54, // callback: aggregate from register pieces at the frame offsets in dst (8 bits each) -> JS argument `arg & 0xFFFF`, piece bytes `arg >> 16`; aux = type
-  CB_ARG_REF: 55, // callback: aggregate passed by reference, its address at frame[dst] -> JS argument `arg`; aux = type
-  CB_RET: 56, // callback: JS result -> the integer or float return register at return-area offset dst, integers extended to 64 bits; aux = type
-  CB_RET_AGG: 57, // callback: JS result -> aggregate in registers, pieces placed as RET_AGG's dst and arg; aux = type
-  CB_RET_AGG_MEM: 58, // callback: JS result -> aggregate at the hidden pointer passed in frame[dst], also returned in the first integer register; aux = type
-  END: 59, // end of plan
+  CB_LOAD: 53, // callback: the aux bytes at frame[dst] -> word `arg` of the prototype's buffer, which its JS loader reads (numbers, pointers)
+  CB_ARG: 54, // callback: the value at frame[dst] -> argument `arg` of the V8 call (0 is the JS function when there is a loader); aux = type
+  CB_ARG_AGG: 55, // callback: aggregate from register pieces at the frame offsets in dst (8 bits each) -> V8 call argument `arg & 0xFFFF`, piece bytes `arg >> 16`; aux = type
+  CB_ARG_REF: 56, // callback: aggregate passed by reference, its address at frame[dst] -> V8 call argument `arg`; aux = type
+  CB_RET: 57, // callback: JS result -> the integer or float return register at return-area offset dst, integers extended to 64 bits; aux = type
+  CB_RET_AGG: 58, // callback: JS result -> aggregate in registers, pieces placed as RET_AGG's dst and arg; aux = type
+  CB_RET_AGG_MEM: 59, // callback: JS result -> aggregate at the hidden pointer passed in frame[dst], also returned in the first integer register; aux = type
+  END: 60, // end of plan
 } as const;
 export type OpName = keyof typeof Op;
-export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_OUT', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE', 'ADDR', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_ARG', 'CB_ARG_AGG', 'CB_ARG_REF', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
+export const OP_NAMES: readonly OpName[] = ['ARG_BOOL', 'ARG_I8', 'ARG_U8', 'ARG_I16', 'ARG_U16', 'ARG_I32', 'ARG_U32', 'ARG_I64', 'ARG_U64', 'ARG_I16_SWAP', 'ARG_U16_SWAP', 'ARG_I32_SWAP', 'ARG_U32_SWAP', 'ARG_I64_SWAP', 'ARG_U64_SWAP', 'ARG_F32', 'ARG_F64', 'ARG_PTR', 'ARG_OUT', 'ARG_STR', 'ARG_STR16', 'ARG_STR32', 'ARG_AGG', 'ARG_SRET', 'MOVE', 'ADDR', 'CALL', 'RET_VOID', 'RET_BOOL', 'RET_I8', 'RET_U8', 'RET_I16', 'RET_U16', 'RET_I32', 'RET_U32', 'RET_I64', 'RET_U64', 'RET_I16_SWAP', 'RET_U16_SWAP', 'RET_I32_SWAP', 'RET_U32_SWAP', 'RET_I64_SWAP', 'RET_U64_SWAP', 'RET_F32', 'RET_F64', 'RET_PTR', 'RET_STR', 'RET_STR16', 'RET_STR32', 'RET_AGG', 'RET_AGG_MEM', 'POST_OUT', 'ARG_CALLBACK', 'CB_LOAD', 'CB_ARG', 'CB_ARG_AGG', 'CB_ARG_REF', 'CB_RET', 'CB_RET_AGG', 'CB_RET_AGG_MEM', 'END'];
