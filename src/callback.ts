@@ -15,8 +15,8 @@ import { describeType } from './describe.js';
 import { Op, type OpName } from './gen/opcodes.js';
 
 interface CallbackAddon {
-  /** loader and buffer: see makeLoader; both absent when C++ converts every argument. */
-  defineCallback(words: Uint32Array, name: string, loader?: Function, buffer?: ArrayBuffer): number;
+  /** loader, buffer and stored: see makeLoader; all absent when C++ converts every argument and the result. */
+  defineCallback(words: Uint32Array, name: string, loader?: Function, buffer?: ArrayBuffer, stored?: object): number;
   register(fn: Function, proto: number): bigint;
   unregister(ptr: bigint): void;
   callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint };
@@ -118,11 +118,18 @@ const LOADS: Partial<Record<Primitive, (i: number) => string>> = {
   Pointer: (i) => `ptr(u64[${i}])`, Callback: (i) => `ptr(u64[${i}])`,
 };
 
+// Number results the loader stores in the word after the parameters' (CB_RET with arg 1): a
+// typed-array store converts as C converts a number (ToInt32 and co. truncate and wrap, Float32
+// rounds), as the marshaller does, without a call into V8 to read the value.
+const STORES: ReadonlySet<Primitive> = new Set<Primitive>(['Int8', 'UInt8', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Float32', 'Float64']);
+
 export interface CallbackPlan {
   words: Uint32Array;
   listing: string[];
   /** The JS expression of each parameter the loader reads, or null when C++ converts it. */
   loads: Array<string | null>;
+  /** The typed-array element the loader stores a number result in, or null when C++ converts it. */
+  store: string | null;
 }
 
 /**
@@ -133,7 +140,9 @@ export interface CallbackPlan {
 export function compileCallbackPlan(params: readonly TypeObject[], result: TypeObject, convention: Convention = 'cdecl'): CallbackPlan {
   const lowering = abi.lower(params, result, false, convention);
   const loads = params.map((t, i) => (lowering.args[i].kind === 'slot' && LOADS[t.primitive]?.(i)) || null);
-  let slot = loads.some((l) => l !== null) ? 1 : 0;
+  const r = lowering.result;
+  const store = (r.kind === 'int' || r.kind === 'float') && STORES.has(result.primitive) ? LOADS[result.primitive]!(params.length) : null;
+  let slot = store !== null || loads.some((l) => l !== null) ? 1 : 0;
   const insts: Inst[] = [];
   params.forEach((t, i) => {
     const loc = lowering.args[i];
@@ -147,11 +156,11 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
       insts.push([loc.kind === 'ref' ? 'CB_ARG_REF' : 'CB_ARG', loc.offset, slot++, describeType(t)]);
     }
   });
-  const r = lowering.result;
+  const stored = store !== null ? 1 : 0;
   switch (r.kind) {
     case 'void':
-    case 'int': insts.push(['CB_RET', abi.RET.int, 0, describeType(result)]); break;
-    case 'float': insts.push(['CB_RET', abi.RET.float, 0, describeType(result)]); break;
+    case 'int': insts.push(['CB_RET', abi.RET.int, stored, describeType(result)]); break;
+    case 'float': insts.push(['CB_RET', abi.RET.float, stored, describeType(result)]); break;
     case 'pieces': insts.push(['CB_RET_AGG', packSlots(r.slots, r.spare), r.piece, describeType(result)]); break;
     case 'memory': insts.push(['CB_RET_AGG_MEM', r.offset, 0, describeType(result)]); break;
   }
@@ -162,28 +171,39 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
   words[2] = lowering.callbackWord ?? 0;
   words[3] = insts.length;
   insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
-  return { words, loads, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
+  return { words, loads, store, listing: insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`) };
 }
 
 /**
- * The loader of a prototype whose plan has CB_LOAD instructions: the dispatcher copies those
- * parameters' bits to `buffer` (parameter i at byte 8 * i) and calls the loader with the JS
- * function and the parameters C++ converted, e.g. for int (void *, double, const char *):
- *   function callback(fn, a2) { return fn(ptr(u64[0]), f64[1], a2); }
- * It reads every word before it calls fn, so nested callbacks may reuse them.
+ * The loader of a prototype whose plan has CB_LOAD instructions or a stored result: the
+ * dispatcher copies the loaded parameters' bits to `buffer` (parameter i at byte 8 * i) and calls
+ * the loader with the JS function and the parameters C++ converted. A number result is stored in
+ * the word after the parameters' and the loader returns `stored`, telling the dispatcher to read
+ * it there; other values go back to C++ to convert (BigInt, booleans) or refuse. E.g. for
+ * int (void *, double, const char *):
+ *   function callback(fn, a2) {
+ *     const r = fn(ptr(u64[0]), f64[1], a2);
+ *     if (typeof r !== 'number') return r;
+ *     i32[6] = r;
+ *     return stored;
+ *   }
+ * It reads every word before it calls fn, and the dispatcher reads the result before any other
+ * JS runs, so nested callbacks may reuse the words.
  */
-function makeLoader(loads: ReadonlyArray<string | null>): { loader: Function; buffer: ArrayBuffer } | null {
-  if (loads.every((l) => l === null)) return null;
-  const buffer = new ArrayBuffer(8 * loads.length);
+function makeLoader(loads: ReadonlyArray<string | null>, store: string | null): { loader: Function; buffer: ArrayBuffer; stored: object } | null {
+  if (store === null && loads.every((l) => l === null)) return null;
+  const buffer = new ArrayBuffer(8 * (loads.length + 1));
   const views = [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array, BigUint64Array]
     .map((View) => new View(buffer));
+  const stored = Object.freeze({});
   const converted = loads.flatMap((l, i) => (l === null ? [`a${i}`] : []));
-  const call = loads.map((l, i) => l ?? `a${i}`).join(', ');
-  const factory = new Function('u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64', 'u64',
+  const call = `fn(${loads.map((l, i) => l ?? `a${i}`).join(', ')})`;
+  const body = store === null ? `return ${call};` : `const r = ${call}; if (typeof r !== 'number') return r; ${store} = r; return stored;`;
+  const factory = new Function('u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64', 'u64', 'stored',
     `'use strict';\nconst ptr = (p) => (p === 0n ? null : p);\n` +
-    `return function callback(${['fn', ...converted].join(', ')}) { return fn(${call}); };\n` +
+    `return function callback(${['fn', ...converted].join(', ')}) { ${body} };\n` +
     '//# sourceURL=callplan:callback');
-  return { loader: factory(...views), buffer };
+  return { loader: factory(...views, stored), buffer, stored };
 }
 
 /** The native prototype id of a callback type ('CB *'), installing its plan on first use. */
@@ -194,8 +214,10 @@ export function callbackProtoId(t: TypeObject): number {
   let id = protoIds.get(info);
   if (id === undefined) {
     const plan = compileCallbackPlan(sig.params, sig.result, sig.convention);
-    const loader = makeLoader(plan.loads);
-    id = loader ? addon.defineCallback(plan.words, sig.name, loader.loader, loader.buffer) : addon.defineCallback(plan.words, sig.name);
+    const loader = makeLoader(plan.loads, plan.store);
+    id = loader
+      ? addon.defineCallback(plan.words, sig.name, loader.loader, loader.buffer, loader.stored)
+      : addon.defineCallback(plan.words, sig.name);
     protoIds.set(info, id);
   }
   return id;

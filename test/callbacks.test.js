@@ -155,6 +155,28 @@ t.test('narrow results are truncated like C and widened by C', (t) => {
   t.end();
 });
 
+t.test('number results: fractions, out of range, NaN, -0, BigInt and refused values', (t) => {
+  // The loader stores number results through a typed array; the marshaller converts the rest.
+  const i32 = lib.func('long long call_cb_i32(Scalar_i32 *cb, int32_t v)');
+  const u8 = lib.func('unsigned long long call_cb_u8(Scalar_u8 *cb, uint8_t v)');
+  const u32 = lib.func('unsigned long long call_cb_u32(Scalar_u32 *cb, uint32_t v)');
+  const dbl = lib.func('double call_cb_double(Scalar_double *cb, double v)');
+  const flt = lib.func('float call_cb_float(Scalar_float *cb, float v)');
+  const via = (r) => [i32, u8, u32, dbl, flt].map((f) => f(() => r, 0));
+  t.same(via(2 ** 40 + 7), [7, 7, 7, 2 ** 40 + 7, 2 ** 40], '2^40 + 7');
+  t.same(via(-2.9), [-2, 254, 4294967294, -2.9, Math.fround(-2.9)], '-2.9');
+  t.same(via(NaN), [0, 0, 0, NaN, NaN], 'NaN');
+  t.same(via(-Infinity), [0, 0, 0, -Infinity, -Infinity], '-Infinity');
+  is(t, dbl(() => -0, 0), -0, '-0 stays -0');
+  t.same(via(5n), [5, 5, 5, 5, 5], 'BigInt');
+  for (const f of [i32, u8, u32, dbl, flt]) {
+    t.throws(() => f(() => true, 0), /returned an invalid value/);
+    t.throws(() => f(() => '7', 0), /returned an invalid value/);
+    t.throws(() => f(() => ({ valueOf: () => 7 }), 0), /returned an invalid value/);
+  }
+  t.end();
+});
+
 t.test('void, two classes, pointers', (t) => {
   koffi.proto('void CbVoid(void)');
   let called = 0;

@@ -99,8 +99,9 @@ struct CallbackProto {
   // Without one, the JS function is called with every argument converted by C++.
   std::vector<CbLoad> loads;
   v8::Global<v8::Function> loader;
+  v8::Global<v8::Object> stored;            // what the loader returns when it stored a number result
   std::shared_ptr<v8::BackingStore> store;  // keeps `words` alive
-  uint8_t *words = nullptr;                   // one 8-byte word per argument
+  uint8_t *words = nullptr;                   // one 8-byte word per argument, then the stored result's
   uint32_t argc = 0;                          // of the V8 call: args.size(), plus the function with a loader
 };
 
@@ -126,6 +127,8 @@ struct CallbackHost {
   v8::Global<v8::Context> context;
   pthread_t js_thread;
   pid_t js_tid = 0;
+  void *js_thread_pointer = nullptr;  // ThreadPointer() on the JS thread
+  int *js_errno = nullptr;            // the JS thread's errno, read and restored without a library call
   uv_async_t *async = nullptr;
   std::mutex queue_mutex;
   Request *head = nullptr;
@@ -179,6 +182,17 @@ Global *const g_state = new Global();
 inline Global &G() { return *g_state; }
 
 thread_local CallbackHost *t_host = nullptr;
+
+// Tells threads apart in one instruction where the compiler can read the thread pointer: the
+// dispatcher asks for every callback whether it runs on the JS thread.
+inline void *ThreadPointer() {
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_thread_pointer)
+  return __builtin_thread_pointer();
+#endif
+#endif
+  return reinterpret_cast<void *>(pthread_self());
+}
 
 inline void *TrampolineAddress(uint32_t index) {
   return const_cast<uint8_t *>(cp_trampoline_table) + (size_t)index * CP_TRAMPOLINE_SIZE;
@@ -309,7 +323,7 @@ inline void CopyWord(uint8_t *dst, const uint8_t *src, uint32_t size) {
 }
 
 // Integers come back widened to 64 bits as the C caller may expect of narrow results.
-uint64_t Widen(Kind kind, uint64_t bits) {
+inline __attribute__((always_inline)) uint64_t Widen(Kind kind, uint64_t bits) {
   switch (kind) {
     case Kind::I8: return (uint64_t)(int64_t)(int8_t)bits;
     case Kind::I16:
@@ -473,7 +487,12 @@ inline __attribute__((always_inline)) void RunCallback(CallbackHost *h, const Ca
   }
   const CbOp &ret = proto->ret;
   if (ret.op == OP_CB_RET) {
-    uint64_t bits;
+    uint64_t bits = 0;
+    if (ret.arg && result == LocalOf(isolate, proto->stored)) {
+      CopyWord(reinterpret_cast<uint8_t *>(&bits), proto->words + 8 * proto->nargs, ret.type->size);
+      Store<uint64_t>(frame + CP_CB_RET + ret.src0, Widen(ret.type->kind, bits));
+      return;
+    }
     if (ret.type->kind == Kind::VOID) {
       Store<uint64_t>(frame + CP_CB_RET + CP_RET_INT, 0);
       return;
@@ -747,54 +766,53 @@ using namespace callplan;
 
 // Called by the callback entry (native/asm/<isa>.S) with the index of the trampoline that was entered.
 extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
-  int saved_errno = errno;
   Global &g = G();
 #if defined(__i386__)
   // How the entry returns: bytes to pop and the x87 result, from the slot's callback plan.
   if (index < kSlots) Store<uint32_t>(frame + CP_I386_CB_ABI, g.slots[index].abi_word);
 #endif
-  if (index < kSlots) {
-    Slot &s = g.slots[index];
-    CallbackHost *h = s.host.load(std::memory_order_acquire);
-    if (h && pthread_equal(h->js_thread, pthread_self())) {
-      Runtime *rt = h->rt;
-      const CallbackProto *proto = s.proto;
-      if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
-        ZeroResult(frame, proto);
+  Slot *s = index < kSlots ? &g.slots[index] : nullptr;
+  CallbackHost *h = s ? s->host.load(std::memory_order_acquire) : nullptr;
+  if (h && h->js_thread_pointer == ThreadPointer()) {
+    int saved_errno = *h->js_errno;
+    Runtime *rt = h->rt;
+    const CallbackProto *proto = s->proto;
+    if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
+      ZeroResult(frame, proto);
+    } else {
+      uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
+      rt->in_native.store(0, std::memory_order_relaxed);
+      v8::Isolate *isolate = h->isolate;
+      v8::HandleScope scope(isolate);
+      v8::Local<v8::Context> context = ContextOf(h);
+      // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
+      // even unregister() from inside the callback, which frees the Global, comes too late to matter.
+      v8::Local<v8::Function> fn = LocalOf(isolate, s->fn);
+      if (in_native) {
+        RunCallback(h, proto, fn, frame, context, Mode::InCall, nullptr);
       } else {
-        uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
-        rt->in_native.store(0, std::memory_order_relaxed);
-        v8::Isolate *isolate = h->isolate;
-        v8::HandleScope scope(isolate);
-        v8::Local<v8::Context> context = ContextOf(h);
-        // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
-        // even unregister() from inside the callback, which frees the Global, comes too late to matter.
-        v8::Local<v8::Function> fn = LocalOf(isolate, s.fn);
-        if (in_native) {
-          RunCallback(h, proto, fn, frame, context, Mode::InCall, nullptr);
-        } else {
-          v8::TryCatch tc(isolate);
-          RunCallback(h, proto, fn, frame, context, Mode::InCall, &tc);
-        }
-        rt->in_native.store(in_native, std::memory_order_relaxed);
+        v8::TryCatch tc(isolate);
+        RunCallback(h, proto, fn, frame, context, Mode::InCall, &tc);
       }
-      errno = saved_errno;
-      return;
+      rt->in_native.store(in_native, std::memory_order_relaxed);
     }
-    if (h || !t_host) {
-      CallFromThread(index, frame);
-      errno = saved_errno;
-      return;
-    }
+    *h->js_errno = saved_errno;
+    return;
+  }
+  int saved_errno = errno;
+  if (s && (h || !t_host)) {
+    CallFromThread(index, frame);
+    errno = saved_errno;
+    return;
   }
   // A released slot called on a JS thread: typically a transient callback kept by C and called
   // during a later native call. That call throws.
-  CallbackHost *h = t_host;
+  h = t_host;
   uint8_t in_native = h ? h->rt->in_native.load(std::memory_order_relaxed) : 0;
   if (h) h->rt->in_native.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(g.mutex);
-    ZeroResult(frame, index < kSlots ? g.slots[index].sret_at : -1, 0);
+    ZeroResult(frame, s ? s->sret_at : -1, 0);
   }
   if (h) {
     v8::HandleScope scope(h->isolate);
@@ -904,6 +922,19 @@ bool IsArgOffset(uint32_t offset, uint32_t size) {
   return IsRegisterOffset(offset, size);
 }
 
+// The number results a loader may store (CB_RET arg 1), as src/callback.ts STORES.
+bool IsStoredResult(Kind kind) {
+  switch (kind) {
+    case Kind::I8: case Kind::U8: case Kind::I16: case Kind::U16: case Kind::I32: case Kind::U32:
+    case Kind::F32: case Kind::F64: return true;
+    default: return false;
+  }
+}
+
+bool StoresResult(const CallbackProto *proto) { return proto->ret.op == OP_CB_RET && proto->ret.arg == 1; }
+
+bool HasLoader(const CallbackProto *proto) { return !proto->loads.empty() || StoresResult(proto); }
+
 // Callback plans come from the TypeScript compiler; a malformed one is refused here.
 CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t count) {
   if (count < 4 || words[0] != kPlanMagic) return nullptr;
@@ -964,7 +995,8 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
         break;
       case OP_CB_RET:
         op.src0 = w[1];
-        ok = !has_ret && (op.src0 == CP_RET_INT || op.src0 == CP_RET_FLOAT) && op.type->size <= 8;
+        ok = !has_ret && (op.src0 == CP_RET_INT || op.src0 == CP_RET_FLOAT) && op.type->size <= 8 &&
+             (op.arg == 0 || (op.arg == 1 && IsStoredResult(op.type->kind)));
         has_ret = true;
         proto->ret = op;
         break;
@@ -987,7 +1019,7 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
   }
   // Every parameter is loaded or converted, and the converted ones fill the V8 call's
   // arguments after the function the loader takes first.
-  uint32_t first = proto->loads.empty() ? 0 : 1;
+  uint32_t first = HasLoader(proto) ? 1 : 0;
   proto->argc = first + (uint32_t)proto->args.size();
   std::vector<bool> filled(proto->argc, false);
   ok = ok && has_ret && proto->loads.size() + proto->args.size() == nargs;
@@ -1010,14 +1042,16 @@ Napi::Value DefineCallback(const Napi::CallbackInfo &info) {
   CallbackHost *h = HostOf(info);
   auto words = info[0].As<Napi::Uint32Array>();
   CallbackProto *proto = DecodeCallbackPlan(h->rt, words.Data(), words.ElementLength());
-  // A plan with CB_LOAD instructions comes with its loader and the buffer of one word per parameter.
-  if (proto && !proto->loads.empty()) {
-    if (info.Length() < 4 || !info[2].IsFunction() || !info[3].IsArrayBuffer() ||
-        info[3].As<Napi::ArrayBuffer>().ByteLength() < 8 * (size_t)proto->nargs) {
+  // A plan with CB_LOAD instructions or a stored result comes with its loader, the buffer of
+  // one word per parameter and one for the result, and the loader's "stored" reply.
+  if (proto && HasLoader(proto)) {
+    if (info.Length() < 5 || !info[2].IsFunction() || !info[3].IsArrayBuffer() || !info[4].IsObject() ||
+        info[3].As<Napi::ArrayBuffer>().ByteLength() < 8 * ((size_t)proto->nargs + 1)) {
       delete proto;
       proto = nullptr;
     } else {
       proto->loader.Reset(h->isolate, ToLocal(info[2]).As<v8::Function>());
+      proto->stored.Reset(h->isolate, ToLocal(info[4]).As<v8::Object>());
       proto->store = ToLocal(info[3]).As<v8::ArrayBuffer>()->GetBackingStore();
       proto->words = static_cast<uint8_t *>(proto->store->Data());
     }
@@ -1189,6 +1223,8 @@ void InitCallbacks(napi_env env, napi_value exports, Runtime *rt) {
   h->context.Reset(h->isolate, h->isolate->GetCurrentContext());
   h->js_thread = pthread_self();
   h->js_tid = (pid_t)syscall(SYS_gettid);
+  h->js_thread_pointer = ThreadPointer();
+  h->js_errno = &errno;
   uv_loop_t *loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   h->async = new uv_async_t();

@@ -57,7 +57,7 @@ export const Op = {
   CB_ARG: 54, // callback: the value at frame[dst] -> argument `arg` of the V8 call (0 is the JS function when there is a loader); aux = type
   CB_ARG_AGG: 55, // callback: aggregate from register pieces at the frame offsets in dst (8 bits each) -> V8 call argument `arg & 0xFFFF`, piece bytes `arg >> 16`; aux = type
   CB_ARG_REF: 56, // callback: aggregate passed by reference, its address at frame[dst] -> V8 call argument `arg`; aux = type
-  CB_RET: 57, // callback: JS result -> the integer or float return register at return-area offset dst, integers extended to 64 bits; aux = type
+  CB_RET: 57, // callback: JS result -> the integer or float return register at return-area offset dst, integers extended to 64 bits; arg 1: a number result is stored by the loader in the word after the parameters'; aux = type
   CB_RET_AGG: 58, // callback: JS result -> aggregate in registers, pieces placed as RET_AGG's dst and arg; aux = type
   CB_RET_AGG_MEM: 59, // callback: JS result -> aggregate at the hidden pointer passed in frame[dst], also returned in the first integer register; aux = type
   END: 60, // end of plan
