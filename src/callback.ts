@@ -115,8 +115,14 @@ const LOADS: Partial<Record<Primitive, (i: number) => string>> = {
   Int16: (i) => `i16[${4 * i}]`, UInt16: (i) => `u16[${4 * i}]`,
   Int32: (i) => `i32[${2 * i}]`, UInt32: (i) => `u32[${2 * i}]`,
   Float32: (i) => `f32[${2 * i}]`, Float64: (i) => `f64[${i}]`,
-  Pointer: (i) => `ptr(u64[${i}])`, Callback: (i) => `ptr(u64[${i}])`,
+  Pointer: (i) => loadPointer(i), Callback: (i) => loadPointer(i),
 };
+
+// NULL is told from the word's two 32-bit halves (on a 32-bit ISA the upper one stays 0):
+// comparing the BigInt with 0n, or testing its truth, costs optimised JS a call each time.
+function loadPointer(i: number): string {
+  return `((u32[${2 * i}] | u32[${2 * i + 1}]) === 0 ? null : u64[${i}])`;
+}
 
 // Number results the loader stores in the word after the parameters' (CB_RET with arg 1): a
 // typed-array store converts as C converts a number (ToInt32 and co. truncate and wrap, Float32
@@ -182,7 +188,7 @@ export function compileCallbackPlan(params: readonly TypeObject[], result: TypeO
  * it there; other values go back to C++ to convert (BigInt, booleans) or refuse. E.g. for
  * int (void *, double, const char *):
  *   function callback(fn, a2) {
- *     const r = fn(ptr(u64[0]), f64[1], a2);
+ *     const r = fn((u32[0] | u32[1]) === 0 ? null : u64[0], f64[1], a2);
  *     if (typeof r !== 'number') return r;
  *     i32[6] = r;
  *     return stored;
@@ -200,7 +206,7 @@ function makeLoader(loads: ReadonlyArray<string | null>, store: string | null): 
   const call = `fn(${loads.map((l, i) => l ?? `a${i}`).join(', ')})`;
   const body = store === null ? `return ${call};` : `const r = ${call}; if (typeof r !== 'number') return r; ${store} = r; return stored;`;
   const factory = new Function('u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64', 'u64', 'stored',
-    `'use strict';\nconst ptr = (p) => (p === 0n ? null : p);\n` +
+    `'use strict';\n` +
     `return function callback(${['fn', ...converted].join(', ')}) { ${body} };\n` +
     '//# sourceURL=callplan:callback');
   return { loader: factory(...views, stored), buffer, stored };

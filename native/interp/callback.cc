@@ -42,7 +42,8 @@
 
 extern "C" {
 extern const uint8_t cp_trampoline_table[] __attribute__((visibility("hidden")));
-void cp_callback_dispatch(uint32_t index, uint8_t *frame);
+// Hidden: the callback entry calls it directly rather than through the PLT.
+__attribute__((visibility("hidden"))) void cp_callback_dispatch(uint32_t index, uint8_t *frame);
 }
 
 namespace callplan {
