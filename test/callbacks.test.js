@@ -193,6 +193,16 @@ t.test('void, two classes, pointers', (t) => {
   t.equal(got, 0x1234n);
   t.equal(f((p) => (got = p), null), null);
   t.equal(got, null, 'NULL arrives as null');
+  // NULL is recognised from both 32-bit halves of the pointer: one set bit in either is an address.
+  const highest = koffi.sizeof('void *') === 8 ? 0x8000000000000000n : 0x80000000n;
+  for (const p of [1n, 0x80000000n, highest]) {
+    f((q) => (got = q), p);
+    t.equal(got, p, `0x${p.toString(16)} arrives as a BigInt`);
+  }
+  if (koffi.sizeof('void *') === 8) {
+    f((q) => (got = q), 0x100000000n);
+    t.equal(got, 0x100000000n, 'an address with only upper bits set is no NULL');
+  }
   const buf = Buffer.alloc(8);
   t.equal(f(() => buf, null), koffi.address(buf), 'a Buffer result passes its address');
   t.equal(f(() => undefined, 0x10n), null, 'undefined -> NULL');
