@@ -104,6 +104,7 @@ struct CallbackProto {
   std::shared_ptr<v8::BackingStore> store;  // keeps `words` alive
   uint8_t *words = nullptr;                   // one 8-byte word per argument, then the stored result's
   uint32_t argc = 0;                          // of the V8 call: args.size(), plus the function with a loader
+  bool loader_only = false;                   // the loader reads every argument: the V8 call passes just the function
 };
 
 // A call from another thread: the frame stays on that thread's stack while it waits.
@@ -448,6 +449,40 @@ __attribute__((noinline)) bool EncodeSlow(CallbackHost *h, const CallbackProto *
   return false;
 }
 
+// Calls `fn` with the arguments C++ converts from the frame (after the function itself when the
+// prototype has a loader). False when a conversion or the call failed, recorded for `mode`.
+__attribute__((noinline)) bool CallConverting(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn,
+                                              uint8_t *frame, v8::Local<v8::Context> context, Mode mode,
+                                              v8::TryCatch *tc, v8::Local<v8::Value> *result) {
+  v8::Isolate *isolate = h->isolate;
+  // Left uninitialised: every argument is written before the call.
+  alignas(v8::Local<v8::Value>) unsigned char storage[(kMaxCallbackArgs + 1) * sizeof(v8::Local<v8::Value>)];
+  auto *argv = reinterpret_cast<v8::Local<v8::Value> *>(storage);
+  v8::Local<v8::Function> callee = fn;
+  if (proto->words) {
+    callee = LocalOf(isolate, proto->loader);
+    new (&argv[0]) v8::Local<v8::Value>(fn);
+  }
+  for (const CbOp &op : proto->args) {
+    v8::Local<v8::Value> value;
+    if (op.op != OP_CB_ARG || !DecodeScalar(isolate, op.type->kind, ArgAddress(frame, op.src0), &value)) {
+      value = DecodeSlow(h, context, op, frame);
+      if (value.IsEmpty()) {
+        ZeroResult(frame, proto);
+        RecordCaught(h, mode, context, tc);
+        return false;
+      }
+    }
+    new (&argv[op.arg]) v8::Local<v8::Value>(value);
+  }
+  if (!callee->Call(context, v8::Undefined(isolate), (int)proto->argc, argv).ToLocal(result)) {
+    ZeroResult(frame, proto);
+    RecordCaught(h, mode, context, tc);
+    return false;
+  }
+  return true;
+}
+
 // Converts the frame to JS arguments, calls `fn` and converts its result into the frame. Errors
 // are recorded for `mode` from `tc`.
 //
@@ -461,30 +496,16 @@ inline __attribute__((always_inline)) void RunCallback(CallbackHost *h, const Ca
                                                        v8::Local<v8::Function> fn, uint8_t *frame,
                                                        v8::Local<v8::Context> context, Mode mode, v8::TryCatch *tc) {
   v8::Isolate *isolate = h->isolate;
-  // Left uninitialised: every argument is written before the call.
-  alignas(v8::Local<v8::Value>) unsigned char storage[(kMaxCallbackArgs + 1) * sizeof(v8::Local<v8::Value>)];
-  auto *argv = reinterpret_cast<v8::Local<v8::Value> *>(storage);
-  v8::Local<v8::Function> callee = fn;
-  if (proto->words) {
-    callee = LocalOf(isolate, proto->loader);
-    new (&argv[0]) v8::Local<v8::Value>(fn);
-  }
   for (const CbLoad &load : proto->loads) CopyWord(proto->words + load.word, ArgAddress(frame, load.src), load.size);
-  for (const CbOp &op : proto->args) {
-    v8::Local<v8::Value> value;
-    if (op.op != OP_CB_ARG || !DecodeScalar(isolate, op.type->kind, ArgAddress(frame, op.src0), &value)) {
-      value = DecodeSlow(h, context, op, frame);
-      if (value.IsEmpty()) {
-        ZeroResult(frame, proto);
-        return RecordCaught(h, mode, context, tc);
-      }
-    }
-    new (&argv[op.arg]) v8::Local<v8::Value>(value);
-  }
   v8::Local<v8::Value> result;
-  if (!callee->Call(context, v8::Undefined(isolate), (int)proto->argc, argv).ToLocal(&result)) {
-    ZeroResult(frame, proto);
-    return RecordCaught(h, mode, context, tc);
+  if (proto->loader_only) {
+    v8::Local<v8::Value> argv[1] = {fn};
+    if (!LocalOf(isolate, proto->loader)->Call(context, v8::Undefined(isolate), 1, argv).ToLocal(&result)) {
+      ZeroResult(frame, proto);
+      return RecordCaught(h, mode, context, tc);
+    }
+  } else if (!CallConverting(h, proto, fn, frame, context, mode, tc, &result)) {
+    return;
   }
   const CbOp &ret = proto->ret;
   if (ret.op == OP_CB_RET) {
@@ -765,41 +786,20 @@ void CallFromThread(uint32_t index, uint8_t *frame) {
 
 using namespace callplan;
 
-// Called by the callback entry (native/asm/<isa>.S) with the index of the trampoline that was entered.
-extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
-  Global &g = G();
-#if defined(__i386__)
-  // How the entry returns: bytes to pop and the x87 result, from the slot's callback plan.
-  if (index < kSlots) Store<uint32_t>(frame + CP_I386_CB_ABI, g.slots[index].abi_word);
-#endif
-  Slot *s = index < kSlots ? &g.slots[index] : nullptr;
-  CallbackHost *h = s ? s->host.load(std::memory_order_acquire) : nullptr;
-  if (h && h->js_thread_pointer == ThreadPointer()) {
-    int saved_errno = *h->js_errno;
-    Runtime *rt = h->rt;
-    const CallbackProto *proto = s->proto;
-    if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
-      ZeroResult(frame, proto);
-    } else {
-      uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
-      rt->in_native.store(0, std::memory_order_relaxed);
-      v8::Isolate *isolate = h->isolate;
-      v8::HandleScope scope(isolate);
-      v8::Local<v8::Context> context = ContextOf(h);
-      // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
-      // even unregister() from inside the callback, which frees the Global, comes too late to matter.
-      v8::Local<v8::Function> fn = LocalOf(isolate, s->fn);
-      if (in_native) {
-        RunCallback(h, proto, fn, frame, context, Mode::InCall, nullptr);
-      } else {
-        v8::TryCatch tc(isolate);
-        RunCallback(h, proto, fn, frame, context, Mode::InCall, &tc);
-      }
-      rt->in_native.store(in_native, std::memory_order_relaxed);
-    }
-    *h->js_errno = saved_errno;
-    return;
-  }
+namespace callplan {
+namespace {
+
+// A callback outside the interpreter's native calls (from the event loop): it runs under a
+// TryCatch, which the hot path does without (see RunCallback).
+__attribute__((noinline)) void RunCallbackCatching(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn,
+                                                   uint8_t *frame, v8::Local<v8::Context> context) {
+  v8::TryCatch tc(h->isolate);
+  RunCallback(h, proto, fn, frame, context, Mode::InCall, &tc);
+}
+
+// Any callback not made on the JS thread of its slot: queued from another thread, or a released
+// slot called on a JS thread.
+__attribute__((noinline)) void DispatchElsewhere(uint32_t index, uint8_t *frame, Slot *s, CallbackHost *h) {
   int saved_errno = errno;
   if (s && (h || !t_host)) {
     CallFromThread(index, frame);
@@ -812,7 +812,7 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   uint8_t in_native = h ? h->rt->in_native.load(std::memory_order_relaxed) : 0;
   if (h) h->rt->in_native.store(0, std::memory_order_relaxed);
   {
-    std::lock_guard<std::mutex> lock(g.mutex);
+    std::lock_guard<std::mutex> lock(G().mutex);
     ZeroResult(frame, s ? s->sret_at : -1, 0);
   }
   if (h) {
@@ -825,6 +825,42 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
     h->rt->in_native.store(in_native, std::memory_order_relaxed);
   }
   errno = saved_errno;
+}
+
+}  // namespace
+}  // namespace callplan
+
+// Called by the callback entry (native/asm/<isa>.S) with the index of the trampoline that was entered.
+extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
+  Global &g = G();
+#if defined(__i386__)
+  // How the entry returns: bytes to pop and the x87 result, from the slot's callback plan.
+  if (index < kSlots) Store<uint32_t>(frame + CP_I386_CB_ABI, g.slots[index].abi_word);
+#endif
+  Slot *s = index < kSlots ? &g.slots[index] : nullptr;
+  CallbackHost *h = s ? s->host.load(std::memory_order_acquire) : nullptr;
+  if (__builtin_expect(!h || h->js_thread_pointer != ThreadPointer(), 0)) return DispatchElsewhere(index, frame, s, h);
+  int saved_errno = *h->js_errno;
+  Runtime *rt = h->rt;
+  const CallbackProto *proto = s->proto;
+  if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
+    ZeroResult(frame, proto);
+  } else {
+    uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
+    rt->in_native.store(0, std::memory_order_relaxed);
+    v8::Isolate *isolate = h->isolate;
+    v8::HandleScope scope(isolate);
+    v8::Local<v8::Context> context = ContextOf(h);
+    // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
+    // even unregister() from inside the callback, which frees the Global, comes too late to matter.
+    v8::Local<v8::Function> fn = LocalOf(isolate, s->fn);
+    if (__builtin_expect(in_native, 1))
+      RunCallback(h, proto, fn, frame, context, Mode::InCall, nullptr);
+    else
+      RunCallbackCatching(h, proto, fn, frame, context);
+    rt->in_native.store(in_native, std::memory_order_relaxed);
+  }
+  *h->js_errno = saved_errno;
 }
 
 namespace callplan {
@@ -1022,6 +1058,7 @@ CallbackProto *DecodeCallbackPlan(Runtime *rt, const uint32_t *words, size_t cou
   // arguments after the function the loader takes first.
   uint32_t first = HasLoader(proto) ? 1 : 0;
   proto->argc = first + (uint32_t)proto->args.size();
+  proto->loader_only = first && proto->args.empty();
   std::vector<bool> filled(proto->argc, false);
   ok = ok && has_ret && proto->loads.size() + proto->args.size() == nargs;
   for (const CbOp &op : proto->args) {
