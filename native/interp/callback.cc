@@ -780,15 +780,6 @@ void CallFromThread(uint32_t index, uint8_t *frame) {
   }
 }
 
-}  // namespace
-
-}  // namespace callplan
-
-using namespace callplan;
-
-namespace callplan {
-namespace {
-
 // A callback outside the interpreter's native calls (from the event loop): it runs under a
 // TryCatch, which the hot path does without (see RunCallback).
 __attribute__((noinline)) void RunCallbackCatching(CallbackHost *h, const CallbackProto *proto, v8::Local<v8::Function> fn,
@@ -828,7 +819,10 @@ __attribute__((noinline)) void DispatchElsewhere(uint32_t index, uint8_t *frame,
 }
 
 }  // namespace
+
 }  // namespace callplan
+
+using namespace callplan;
 
 // Called by the callback entry (native/asm/<isa>.S) with the index of the trampoline that was entered.
 extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
