@@ -130,7 +130,6 @@ struct CallbackHost {
   pthread_t js_thread;
   pid_t js_tid = 0;
   void *js_thread_pointer = nullptr;  // ThreadPointer() on the JS thread
-  int *js_errno = nullptr;            // the JS thread's errno, read and restored without a library call
   uv_async_t *async = nullptr;
   std::mutex queue_mutex;
   Request *head = nullptr;
@@ -834,8 +833,8 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
   Slot *s = index < kSlots ? &g.slots[index] : nullptr;
   CallbackHost *h = s ? s->host.load(std::memory_order_acquire) : nullptr;
   if (__builtin_expect(!h || h->js_thread_pointer != ThreadPointer(), 0)) return DispatchElsewhere(index, frame, s, h);
-  int saved_errno = *h->js_errno;
   Runtime *rt = h->rt;
+  int saved_errno = *rt->errno_location;  // the JS thread's errno, without a library call
   const CallbackProto *proto = s->proto;
   if (rt->attention.load(std::memory_order_relaxed) & kAttentionError) {
     ZeroResult(frame, proto);
@@ -854,7 +853,7 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
       RunCallbackCatching(h, proto, fn, frame, context);
     rt->in_native.store(in_native, std::memory_order_relaxed);
   }
-  *h->js_errno = saved_errno;
+  *rt->errno_location = saved_errno;
 }
 
 namespace callplan {
@@ -1256,7 +1255,6 @@ void InitCallbacks(napi_env env, napi_value exports, Runtime *rt) {
   h->js_thread = pthread_self();
   h->js_tid = (pid_t)syscall(SYS_gettid);
   h->js_thread_pointer = ThreadPointer();
-  h->js_errno = &errno;
   uv_loop_t *loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   h->async = new uv_async_t();

@@ -289,7 +289,6 @@ void ThrowBufferTooSmall(v8::Isolate *isolate, const CallPlan *plan, uint32_t in
   isolate->ThrowException(v8::Exception::RangeError(NewString(isolate, msg)));
 }
 
-
 void ThrowNoMemory(v8::Isolate *isolate, const CallPlan *plan, uint32_t index) {
   isolate->ThrowException(v8::Exception::Error(
       NewString(isolate, plan->name + "(): out of memory converting argument " + std::to_string(index + 1))));
