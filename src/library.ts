@@ -80,14 +80,22 @@ export function parseSignature(args: readonly unknown[], what: string): Signatur
   }
   if (rest.length === 1) {
     if (typeof rest[0] !== 'string') throw new TypeError(`${what}: expected a prototype string, received ${describe(rest[0])}`);
-    const proto = parsePrototype(rest[0]);
-    const params = proto.params.map((p, i) => checkParam(resolveSpec(p.type, rest[0] as string), i, proto.name));
+    const text = rest[0];
+    const proto = parsePrototype(text);
+    const count = proto.params.length;
+    const params = new Array<TypeObject>(count);
+    const directions = new Array<Direction>(count);
+    for (let i = 0; i < count; i++) {
+      const spec = proto.params[i].type;
+      params[i] = checkParam(resolveSpec(spec, text), i, proto.name).type;
+      directions[i] = spec.direction;
+    }
     return {
       name: proto.name,
       convention: proto.convention,
-      result: checkResult(resolveSpec(proto.result, rest[0]), proto.name),
-      params: params.map((p) => p.type),
-      directions: params.map((p) => p.direction),
+      result: checkResult(resolveSpec(proto.result, text), proto.name),
+      params,
+      directions,
       variadic: proto.variadic,
     };
   }
@@ -180,10 +188,54 @@ export function declareAt(handle: LibraryHandle, address: bigint, sig: Signature
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
   const plan = compilePlanCached(sig.params, result, sig.directions, sig.convention);
-  let fn = native.install(plan.words, handle, address, sig.name, plan.argTypes);
-  if (dispose) fn = withDisposer(fn, sig, dispose);
-  defineInfo(fn, sig);
-  return fn;
+  const fn = native.install(plan.words, handle, address, sig.name, plan.argTypes, sig);
+  Object.defineProperty(fn, 'async', ASYNC_PROPERTY);
+  Object.defineProperty(fn, 'info', INFO_PROPERTY);
+  return dispose ? withDisposer(fn, sig, dispose) : fn;
+}
+
+// fn.async and fn.info of installed functions are made on first read: most declared functions
+// never use them. The accessors are shared by every function (so all of them share one V8 map)
+// and find the function's plan and signature through native.asyncOf and native.signatureOf.
+// The first read, or a write, turns each into a plain data property, as Koffi has them.
+function dataProperty(fn: unknown, key: string, value: unknown): void {
+  Object.defineProperty(fn, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+const ASYNC_PROPERTY: PropertyDescriptor = {
+  get(this: unknown) {
+    const value = native.asyncOf(this);
+    if (value !== undefined) dataProperty(this, 'async', value);
+    return value;
+  },
+  set(this: unknown, value: unknown) {
+    dataProperty(this, 'async', value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+const INFO_PROPERTY: PropertyDescriptor = {
+  get(this: unknown) {
+    const sig = native.signatureOf(this) as Signature | undefined;
+    if (sig === undefined) return undefined;
+    const value = infoOf(sig);
+    dataProperty(this, 'info', value);
+    return value;
+  },
+  set(this: unknown, value: unknown) {
+    dataProperty(this, 'info', value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function infoOf(sig: Signature): FunctionInfo {
+  return {
+    name: sig.name,
+    arguments: sig.params.map((t, i) => ({ ...t, type: t, direction: DIRECTION_NAMES[sig.directions[i]] })),
+    result: sig.result,
+  };
 }
 
 /** Counts results disposed by JavaScript dispose functions (the native side counts its own). */
@@ -223,22 +275,22 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
       return undefined;
     },
   });
+  defineInfo(fn, sig);
   return fn;
 }
 
-// Built on first access: most declared functions never have their info read.
+// JavaScript wrappers (disposers, variadic functions) have a closure of their own.
 function defineInfo(fn: Function, sig: Signature): void {
   Object.defineProperty(fn, 'info', {
     configurable: true,
     enumerable: true,
     get() {
-      const info = {
-        name: sig.name,
-        arguments: sig.params.map((t, i) => ({ ...t, type: t, direction: DIRECTION_NAMES[sig.directions[i]] })),
-        result: sig.result,
-      };
-      Object.defineProperty(fn, 'info', { value: info, enumerable: true });
-      return info;
+      const value = infoOf(sig);
+      dataProperty(fn, 'info', value);
+      return value;
+    },
+    set(value: unknown) {
+      dataProperty(fn, 'info', value);
     },
   });
 }

@@ -14,7 +14,12 @@ export interface NativeAddon {
   symbol(lib: LibraryHandle, name: string): bigint;
   unload(lib: LibraryHandle): void;
   /** argTypes: the C type name of each argument, joined with newlines (for error messages). */
-  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string): Function;
+  /** signature: kept for signatureOf(). */
+  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string, signature?: unknown): Function;
+  /** A new async function for an installed function; undefined for any other value. */
+  asyncOf(fn: unknown): Function | undefined;
+  /** What install() was given as the signature of an installed function; undefined for any other value. */
+  signatureOf(fn: unknown): unknown;
   errno(value?: number): number;
   defineType(kind: number, size: number, align: number, name: string, ref: number, length: number, hint: number,
              dispose: number, names?: string[], offsets?: number[], types?: number[], counters?: number[]): number;

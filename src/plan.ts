@@ -1,6 +1,6 @@
 // Turns a function signature into the interpreter's bytecode: a header and fixed-size
 // instructions [opcode, dst, arg, aux]. Equal signatures give equal bytes.
-import { Op, type OpName } from './gen/opcodes.js';
+import { Op, OP_NAMES, type OpName } from './gen/opcodes.js';
 import { internalsOf, type TypeObject, type Primitive } from './types.js';
 import type { Convention, Direction } from './parser.js';
 import { abi, isAggregate, packSlots } from './abi/index.js';
@@ -56,31 +56,36 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
   const lowering = abi.lower(args, result, !!options.variadic, options.convention);
-  const insts: Array<[OpName, number, number, number]> = [];
+  const code: number[] = []; // four numbers per instruction
   // Aggregates split into register pieces or passed by reference are marshalled into scratch
   // space after the stack block, then moved piece by piece or passed by address.
   let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes + (abi.frameSlack ?? 0), 16);
-  const post: Array<[OpName, number, number, number]> = [];
+  let post: number[] | null = null;
 
   const r = lowering.result;
-  if (r.kind === 'memory') insts.push(['ARG_SRET', r.offset, 0, describeType(result)]);
+  if (r.kind === 'memory') code.push(Op.ARG_SRET, r.offset, 0, describeType(result));
 
-  args.forEach((t, i) => {
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i];
     const loc = lowering.args[i];
     if (isAggregate(t)) {
       const id = describeType(t);
       if (loc.kind === 'slot') {
-        insts.push(['ARG_AGG', loc.offset, i, id]);
-        return;
+        code.push(Op.ARG_AGG, loc.offset, i, id);
+        continue;
       }
       const copy = scratch;
       scratch += alignUp(Math.max(t.size, 16), 16);
-      insts.push(['ARG_AGG', copy, i, id]);
-      if (loc.kind === 'ref') insts.push(['ADDR', loc.offset, copy, 0]);
-      else loc.slots.forEach((slot, k) => {
-        if (slot !== null) insts.push(['MOVE', slot, copy + loc.piece * k, loc.piece]);
-      });
-      return;
+      code.push(Op.ARG_AGG, copy, i, id);
+      if (loc.kind === 'ref') {
+        code.push(Op.ADDR, loc.offset, copy, 0);
+      } else {
+        for (let k = 0; k < loc.slots.length; k++) {
+          const slot = loc.slots[k];
+          if (slot !== null) code.push(Op.MOVE, slot, copy + loc.piece * k, loc.piece);
+        }
+      }
+      continue;
     }
     if (loc.kind !== 'slot') throw new Error('internal: scalar placed as an aggregate');
     const op = ARG_OPS[t.primitive];
@@ -90,41 +95,67 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
       const id = describeType(t);
       const dir = options.directions?.[i] ?? 'in';
       // Output-only pointers get zeroed memory: what the JS value held is not read.
-      insts.push([dir === 'out' ? 'ARG_OUT' : op, dst, i, id]);
-      if (dir !== 'in') post.push(['POST_OUT', dst, i, id]);
+      code.push(dir === 'out' ? Op.ARG_OUT : Op.ARG_PTR, dst, i, id);
+      if (dir !== 'in') (post ??= []).push(Op.POST_OUT, dst, i, id);
     } else if (op === 'ARG_CALLBACK') {
-      insts.push([op, dst, i, callbackProtoId(t)]);
+      code.push(Op.ARG_CALLBACK, dst, i, callbackProtoId(t));
     } else {
-      insts.push([op, dst, i, 0]);
+      code.push(Op[op], dst, i, 0);
     }
-  });
+  }
 
-  insts.push(['CALL', lowering.stackBytes, lowering.callArg, lowering.callAux]);
+  code.push(Op.CALL, lowering.stackBytes, lowering.callArg, lowering.callAux);
   if (r.kind === 'memory') {
-    insts.push(['RET_AGG_MEM', r.offset, 0, describeType(result)]);
+    code.push(Op.RET_AGG_MEM, r.offset, 0, describeType(result));
   } else if (r.kind === 'pieces') {
-    insts.push(['RET_AGG', packSlots(r.slots, r.spare), r.piece, describeType(result)]);
+    code.push(Op.RET_AGG, packSlots(r.slots, r.spare), r.piece, describeType(result));
   } else {
     const ret = RET_OPS[result.primitive];
     if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned`);
-    insts.push([ret, 0, 0, disposeKind(result)]);
+    code.push(Op[ret], 0, 0, disposeKind(result));
   }
-  insts.push(...post);
-  insts.push(['END', 0, 0, 0]);
+  if (post) for (let k = 0; k < post.length; k++) code.push(post[k]);
+  code.push(Op.END, 0, 0, 0);
 
-  const frameBytes = scratch;
-  const words = new Uint32Array(4 + insts.length * 4);
+  const words = planWords(4 + code.length);
   words[0] = PLAN_MAGIC;
   words[1] = args.length;
-  words[2] = frameBytes;
-  words[3] = insts.length;
-  insts.forEach(([op, dst, arg, aux], i) => words.set([Op[op], dst, arg, aux], 4 + i * 4));
-  return {
-    words,
-    get listing() {
-      return insts.map(([op, dst, arg, aux]) => `${op} ${dst} ${arg} ${aux}`);
-    },
-  };
+  words[2] = scratch; // frame bytes
+  words[3] = code.length / 4;
+  for (let k = 0; k < code.length; k++) words[4 + k] = code[k];
+  return new CompiledPlan(words);
+}
+
+class CompiledPlan implements Plan {
+  readonly words: Uint32Array;
+  constructor(words: Uint32Array) {
+    this.words = words;
+  }
+  get listing(): string[] {
+    const out: string[] = [];
+    for (let k = 4; k < this.words.length; k += 4) {
+      const w = this.words;
+      out.push(`${OP_NAMES[w[k]]} ${w[k + 1]} ${w[k + 2]} ${w[k + 3]}`);
+    }
+    return out;
+  }
+}
+
+// Plans are carved out of shared chunks: a typed array of its own per plan would cost an
+// ArrayBuffer and an off-heap allocation each, thousands of them at start-up.
+const CHUNK_WORDS = 16384;
+let chunk = new Uint32Array(CHUNK_WORDS);
+let chunkUsed = 0;
+
+function planWords(count: number): Uint32Array {
+  if (count > CHUNK_WORDS) return new Uint32Array(count);
+  if (chunkUsed + count > CHUNK_WORDS) {
+    chunk = new Uint32Array(CHUNK_WORDS);
+    chunkUsed = 0;
+  }
+  const words = chunk.subarray(chunkUsed, chunkUsed + count);
+  chunkUsed += count;
+  return words;
 }
 
 // Plans depend only on the signature, so declarations of the same signature share one.

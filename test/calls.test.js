@@ -252,6 +252,39 @@ t.test('fn.info', (t) => {
   t.end();
 });
 
+t.test('fn.async and fn.info are own, enumerable properties, made once on first read', async (t) => {
+  const f = lib.func('int add_int(int, int)');
+  const g = lib.func('int add_int(int a, int b)');
+  t.same(Object.keys(f), ['async', 'info'], 'listed like Koffi lists them');
+  const async = f.async;
+  t.type(async, 'function');
+  t.equal(f.async, async, 'the same function on every read');
+  t.not(g.async, async, 'each declared function has its own');
+  t.equal(await new Promise((res, rej) => f.async(40, 2, (err, v) => (err ? rej(err) : res(v)))), 42);
+  const info = f.info;
+  t.equal(f.info, info, 'the same info on every read');
+  for (const key of ['async', 'info']) {
+    const d = Object.getOwnPropertyDescriptor(f, key);
+    t.same([d.writable, d.enumerable, d.configurable], [true, true, true], `${key}: a writable data property once read`);
+  }
+  // Writing before any read replaces the property, as with a data property.
+  const h = lib.func('int add_int(int, int)');
+  h.async = 'replaced';
+  h.info = null;
+  t.equal(h.async, 'replaced');
+  t.equal(h.info, null);
+  // The shared accessors give nothing for objects that are not declared functions.
+  const k = lib.func('int add_int(int, int)');
+  const { get: asyncGet } = Object.getOwnPropertyDescriptor(k, 'async');
+  const { get: infoGet } = Object.getOwnPropertyDescriptor(k, 'info');
+  for (const other of [{}, () => 1, Object.create(k), koffi.load(paths.cptest).func, null]) {
+    t.equal(asyncGet.call(other), undefined);
+    t.equal(infoGet.call(other), undefined);
+  }
+  t.equal(k.info.name, 'add_int', 'the accessors still work for the function itself');
+  t.end();
+});
+
 t.test('variadic functions', (t) => {
   const vm = lib.func('double variadic_mixed(const char *types, ...)');
   const vmClassic = lib.func('variadic_mixed', 'double', ['str', '...']);

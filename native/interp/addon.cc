@@ -116,16 +116,40 @@ void DeletePlan(napi_env, void *data, void *) {
   delete plan;
 }
 
-void MakeAsyncFunction(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value> &info) {
-  v8::Isolate *isolate = info.GetIsolate();
-  v8::Local<v8::Object> holder = info.Data().As<v8::Object>();
-  auto *plan = static_cast<CallPlan *>(holder->GetAlignedPointerFromInternalField(0));
+// A declared function's holder: the plan (its V8 callback data) and the signature that JS reads
+// back for fn.info. Declared functions point at it through a private symbol.
+enum HolderField : int { kHolderPlan, kHolderSignature, kHolderFields };
+
+v8::Local<v8::Object> HolderOf(v8::Isolate *isolate, Runtime *rt, v8::Local<v8::Value> fn) {
+  v8::Local<v8::Value> holder;
+  if (!fn->IsFunction() || rt->plan_key.IsEmpty() ||
+      !fn.As<v8::Object>()->GetPrivate(isolate->GetCurrentContext(), rt->plan_key.Get(isolate)).ToLocal(&holder) ||
+      !holder->IsObject())
+    return v8::Local<v8::Object>();
+  return holder.As<v8::Object>();
+}
+
+// asyncOf(fn) -> fn.async, made on first use by the shared accessor (src/library.ts): most
+// declared functions are never called asynchronously.
+Napi::Value AsyncOf(const Napi::CallbackInfo &info) {
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  v8::Local<v8::Object> holder = HolderOf(isolate, GetRuntime(info.Env()), ToLocal(info[0]));
+  if (holder.IsEmpty()) return info.Env().Undefined();
+  auto *plan = static_cast<CallPlan *>(holder->GetAlignedPointerFromInternalField(kHolderPlan));
   v8::Local<v8::Function> async;
   if (!v8::Function::New(isolate->GetCurrentContext(), InvokeAsync, holder, (int)plan->nargs + 1, v8::ConstructorBehavior::kThrow)
            .ToLocal(&async))
-    return;
+    return Napi::Value();
   async->SetName(NewString(isolate, plan->name + ".async"));
-  info.GetReturnValue().Set(async);
+  return Napi::Value(info.Env(), ToNapi(async));
+}
+
+// signatureOf(fn) -> what install() was given as the signature, or undefined.
+Napi::Value SignatureOf(const Napi::CallbackInfo &info) {
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  v8::Local<v8::Object> holder = HolderOf(isolate, GetRuntime(info.Env()), ToLocal(info[0]));
+  if (holder.IsEmpty()) return info.Env().Undefined();
+  return Napi::Value(info.Env(), ToNapi(holder->GetInternalField(kHolderSignature).As<v8::Value>()));
 }
 
 void OnHolderCollected(const v8::WeakCallbackInfo<CallPlan> &data) {
@@ -134,7 +158,7 @@ void OnHolderCollected(const v8::WeakCallbackInfo<CallPlan> &data) {
   DeletePlan(nullptr, plan, nullptr);
 }
 
-// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string joined by newlines) -> Function
+// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string joined by newlines, signature) -> Function
 Napi::Value Install(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   auto words = info[0].As<Napi::Uint32Array>();
@@ -165,16 +189,19 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   Runtime *rt = plan->rt;
   if (rt->plan_holder.IsEmpty()) {
     v8::Local<v8::ObjectTemplate> tmpl = v8::ObjectTemplate::New(isolate);
-    tmpl->SetInternalFieldCount(1);
+    tmpl->SetInternalFieldCount(kHolderFields);
     rt->plan_holder.Reset(isolate, tmpl);
+    rt->plan_key.Reset(isolate, v8::Private::New(isolate, NewString(isolate, "callplan:plan")));
   }
   v8::Local<v8::Object> holder = rt->plan_holder.Get(isolate)->NewInstance(context).ToLocalChecked();
-  holder->SetAlignedPointerInInternalField(0, plan);
+  holder->SetAlignedPointerInInternalField(kHolderPlan, plan);
+  holder->SetInternalField(kHolderSignature, ToLocal(info[5]));
   v8::Local<v8::Function> fn =
       v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();
-  fn->SetName(NewString(isolate, plan->name));
-  // fn.async is made on first access: most functions are never called asynchronously.
-  fn->SetLazyDataProperty(context, NewString(isolate, "async"), MakeAsyncFunction, holder).Check();
+  fn->SetName(ToLocal(info[3]).As<v8::String>());
+  // One private key for every function: they all share the map it adds (unlike a lazy
+  // property per function, which gives each function a map of its own).
+  fn->SetPrivate(context, rt->plan_key.Get(isolate), holder).Check();
   // Both functions share the plan through the holder, so it lives as long as either does.
   // A plain weak handle: cheaper than a Node-API finalizer for thousands of declarations.
   plan->holder.Reset(isolate, holder);
@@ -360,6 +387,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       [](napi_env, void *data, void *) {
         auto *r = static_cast<Runtime *>(data);
         r->plan_holder.Reset();
+        r->plan_key.Reset();
         // Plans still reachable at teardown never see their weak callback.
         while (!r->plans.empty()) {
           CallPlan *plan = *r->plans.begin();
@@ -379,6 +407,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("symbol", Napi::Function::New(env, Symbol, "symbol"));
   exports.Set("unload", Napi::Function::New(env, Unload, "unload"));
   exports.Set("install", Napi::Function::New(env, Install, "install"));
+  exports.Set("asyncOf", Napi::Function::New(env, AsyncOf, "asyncOf"));
+  exports.Set("signatureOf", Napi::Function::New(env, SignatureOf, "signatureOf"));
   exports.Set("errno", Napi::Function::New(env, Errno, "errno"));
   exports.Set("defineType", Napi::Function::New(env, DefineType, "defineType"));
   exports.Set("errnoTable", Napi::Function::New(env, ErrnoTable, "errnoTable"));

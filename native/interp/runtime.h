@@ -84,6 +84,7 @@ struct Runtime {
   bool memory_used = false;        // sync call memory exists: its sizes are fixed
   bool async_memory_used = false;  // an async call was made: async sizes are fixed
   v8::Global<v8::ObjectTemplate> plan_holder;  // objects carrying a CallPlan * as callback data
+  v8::Global<v8::Private> plan_key;            // declared function -> its holder
   std::vector<TypeDesc *> types;    // type descriptors, by id (plan operands refer to them)
   std::vector<void *> persistent;   // memory owned by the library (e.g. strings from encode())
   v8::Global<v8::FunctionTemplate> cast_template;  // koffi.as() values
@@ -93,8 +94,8 @@ struct Runtime {
   v8::Global<v8::Context> context;
   uint64_t async_in_flight = 0;
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
-  AsyncPool *async = nullptr;
-  std::unordered_set<CallPlan *> plans;  // live declared functions, deleted at teardown         // worker threads, started by the first async call
+  AsyncPool *async = nullptr;           // worker threads, started by the first async call
+  std::unordered_set<CallPlan *> plans;  // live declared functions, deleted at teardown
   // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
   // when their call returns; `attention` is raised when a callback threw or when callbacks from
   // other threads are queued, and checked once after each native call; `in_native` is set
