@@ -3,7 +3,7 @@
 import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
 import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType, stringUnit } from './types.js';
-import { compilePlan, compilePlanCached, typeKey } from './plan.js';
+import { definePlanCached, typeKey } from './plan.js';
 import { abi } from './abi/index.js';
 
 export interface LoadOptions { lazy?: boolean; global?: boolean; deep?: boolean }
@@ -187,8 +187,8 @@ export function declareAt(handle: LibraryHandle, address: bigint, sig: Signature
   if (sig.variadic) return declareVariadic(handle, address, sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
-  const plan = compilePlanCached(sig.params, result, sig.directions, sig.convention);
-  const fn = native.install(plan.words, handle, address, sig.name, plan.argTypes, sig);
+  const planId = definePlanCached(sig.params, result, sig.directions, sig.convention);
+  const fn = native.install(planId, handle, address, sig.name, sig);
   Object.defineProperty(fn, 'async', ASYNC_PROPERTY);
   Object.defineProperty(fn, 'info', INFO_PROPERTY);
   return dispose ? withDisposer(fn, sig, dispose) : fn;
@@ -326,8 +326,8 @@ function declareVariadic(handle: LibraryHandle, address: bigint, sig: Signature)
         extra.push(promote(r.type));
       }
       const params = [...sig.params, ...extra];
-      const plan = compilePlan(params, sig.result, { variadic: true, directions: sig.directions, convention: sig.convention });
-      entry = { target: native.install(plan.words, handle, address, name, params.map((t) => t.name).join('\n')), floats };
+      const planId = definePlanCached(params, sig.result, sig.directions, sig.convention, true);
+      entry = { target: native.install(planId, handle, address, name), floats };
       if (cache.size < 1024) cache.set(key, entry);
     }
     const values: unknown[] = args.slice(0, fixed);

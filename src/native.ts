@@ -13,9 +13,12 @@ export interface NativeAddon {
   load(path: string | null, flags: number): LibraryHandle;
   symbol(lib: LibraryHandle, name: string): bigint;
   unload(lib: LibraryHandle): void;
-  /** argTypes: the C type name of each argument, joined with newlines (for error messages). */
-  /** signature: kept for signatureOf(). */
-  install(words: Uint32Array, lib: LibraryHandle, address: bigint, name: string, argTypes: string, signature?: unknown): Function;
+  /** Decodes a plan once; argTypes: the C type name of each argument, joined with newlines (for error messages). */
+  definePlan(words: Uint32Array, argTypes: string): number;
+  /** Forgets every definePlan() id. */
+  dropPlans(): void;
+  /** A function calling `address` with a definePlan() plan; signature: kept for signatureOf(). */
+  install(planId: number, lib: LibraryHandle, address: bigint, name: string, signature?: unknown): Function;
   /** A new async function for an installed function; undefined for any other value. */
   asyncOf(fn: unknown): Function | undefined;
   /** What install() was given as the signature of an installed function; undefined for any other value. */

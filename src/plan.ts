@@ -6,6 +6,7 @@ import type { Convention, Direction } from './parser.js';
 import { abi, isAggregate, packSlots } from './abi/index.js';
 import { describeType } from './describe.js';
 import { callbackProtoId } from './callback.js';
+import { native } from './native.js';
 
 export const PLAN_MAGIC = 0x314c5043;
 
@@ -158,10 +159,11 @@ function planWords(count: number): Uint32Array {
   return words;
 }
 
-// Plans depend only on the signature, so declarations of the same signature share one.
+// Plans depend only on the signature, so declarations of the same signature share one: the
+// addon decodes it once (native.definePlan) and each declared function copies it.
 const typeIds = new WeakMap<object, number>();
 let nextTypeId = 0;
-const planCache = new Map<string, { words: Uint32Array; argTypes: string }>();
+const planIds = new Map<string, number>();
 const PLAN_CACHE_LIMIT = 4096;
 
 /** A small number per type object, for cache keys (plans here, variadic type lists in library.ts). */
@@ -171,15 +173,26 @@ export function typeKey(t: object): number {
   return id;
 }
 
-export function compilePlanCached(args: readonly TypeObject[], result: TypeObject, directions: readonly Direction[],
-                                  convention: Convention = 'cdecl'): { words: Uint32Array; argTypes: string } {
-  let key = (convention === 'cdecl' ? '' : convention + ':') + String(typeKey(result));
-  for (let i = 0; i < args.length; i++) key += (directions[i] === 'in' ? ',' : directions[i] === 'out' ? ',>' : ',<>') + typeKey(args[i]);
-  let plan = planCache.get(key);
-  if (!plan) {
-    plan = { words: compilePlan(args, result, { directions, convention }).words, argTypes: args.map((t) => t.name).join('\n') };
-    if (planCache.size >= PLAN_CACHE_LIMIT) planCache.clear();
-    planCache.set(key, plan);
+/** The native.install() plan id of a signature, compiled and defined on first use. */
+export function definePlanCached(args: readonly TypeObject[], result: TypeObject, directions: readonly Direction[],
+                                 convention: Convention = 'cdecl', variadic = false): number {
+  let key = (variadic ? 'v' : '') + (convention === 'cdecl' ? '' : convention + ':') + String(typeKey(result));
+  // Variadic extras have no direction: they are inputs, as compilePlan takes them.
+  for (let i = 0; i < args.length; i++) {
+    const d = directions[i];
+    key += (d === 'out' ? ',>' : d === 'inout' ? ',<>' : ',') + typeKey(args[i]);
   }
-  return plan;
+  let id = planIds.get(key);
+  if (id === undefined) {
+    const words = compilePlan(args, result, { directions, convention, variadic }).words;
+    let argTypes = args.length ? args[0].name : '';
+    for (let i = 1; i < args.length; i++) argTypes += '\n' + args[i].name;
+    if (planIds.size >= PLAN_CACHE_LIMIT) {
+      planIds.clear();
+      native.dropPlans();
+    }
+    id = native.definePlan(words, argTypes);
+    planIds.set(key, id);
+  }
+  return id;
 }

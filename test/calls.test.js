@@ -285,6 +285,29 @@ t.test('fn.async and fn.info are own, enumerable properties, made once on first 
   t.end();
 });
 
+t.test('functions declared before and after the plan cache fills up keep their own plans', (t) => {
+  const add = lib.func('int add_int(int, int)');
+  const addDouble = lib.func('double add_double(double, double)');
+  // More distinct signatures than the cache holds (4,096): it is emptied and the addon's plan
+  // ids start again, while the functions declared so far keep the plans they copied.
+  const TYPES = ['int', 'double', 'float', 'int8_t', 'uint16_t', 'int64_t', 'char *', 'void *'];
+  let count = 0;
+  for (const a of TYPES) for (const b of TYPES) for (const c of TYPES) {
+    lib.func(`void cp_noop(${a}, ${b}, ${c})`);
+    for (const d of TYPES) lib.func(`void cp_noop(${a}, ${b}, ${c}, ${d})`);
+    count += 1 + TYPES.length;
+  }
+  t.ok(count > 4096, `${count} distinct signatures declared`);
+  const addAfter = lib.func('int add_int(int, int)');
+  const addDoubleAfter = lib.func('double add_double(double, double)');
+  t.equal(add(40, 2), 42);
+  t.equal(addDouble(0.5, 0.25), 0.75);
+  t.equal(addAfter(-40, 2), -38);
+  t.equal(addDoubleAfter(1.5, 0.25), 1.75);
+  t.throws(() => addAfter('x', 1), TypeError, 'argument checks use the right plan');
+  t.end();
+});
+
 t.test('variadic functions', (t) => {
   const vm = lib.func('double variadic_mixed(const char *types, ...)');
   const vmClassic = lib.func('variadic_mixed', 'double', ['str', '...']);

@@ -158,35 +158,56 @@ void OnHolderCollected(const v8::WeakCallbackInfo<CallPlan> &data) {
   DeletePlan(nullptr, plan, nullptr);
 }
 
-// install(words: Uint32Array, lib, address: BigInt, name, argTypes: string joined by newlines, signature) -> Function
+// definePlan(words: Uint32Array, argTypes: string joined by newlines) -> id for install().
+// Decoded and checked once per distinct signature, however many functions use it.
+Napi::Value DefinePlan(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Runtime *rt = GetRuntime(env);
+  auto words = info[0].As<Napi::Uint32Array>();
+  auto code = std::make_unique<PlanCode>();
+  std::string types = info[1].As<Napi::String>().Utf8Value();
+  for (size_t start = 0; !types.empty() && start <= types.size();) {
+    size_t end = types.find('\n', start);
+    if (end == std::string::npos) end = types.size();
+    code->arg_types.push_back(types.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!DecodePlan(rt, code.get(), words.Data(), words.ElementLength())) {
+    Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  rt->plan_codes.push_back(std::move(code));
+  return Napi::Number::New(env, (double)(rt->plan_codes.size() - 1));
+}
+
+// dropPlans(): forgets every definePlan() id (the TypeScript plan cache was emptied).
+Napi::Value DropPlans(const Napi::CallbackInfo &info) {
+  GetRuntime(info.Env())->plan_codes.clear();
+  return info.Env().Undefined();
+}
+
+// install(planId, lib, address: BigInt, name, signature) -> Function
 Napi::Value Install(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
-  auto words = info[0].As<Napi::Uint32Array>();
+  Runtime *rt = GetRuntime(env);
+  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  if (id >= rt->plan_codes.size()) {
+    Napi::Error::New(env, "Internal error: unknown call plan").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   LibraryState *lib = UnwrapLibrary(info[1]);
   if (!lib) return env.Undefined();
   bool lossless;
   uint64_t address = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
   auto *plan = new CallPlan();
-  plan->rt = GetRuntime(env);
+  static_cast<PlanCode &>(*plan) = *rt->plan_codes[id];
+  plan->rt = rt;
   LinkPlan(lib, plan);
   plan->target = reinterpret_cast<void *>(address);
   plan->name = info[3].As<Napi::String>().Utf8Value();
-  std::string types = info[4].As<Napi::String>().Utf8Value();
-  for (size_t start = 0; !types.empty() && start <= types.size();) {
-    size_t end = types.find('\n', start);
-    if (end == std::string::npos) end = types.size();
-    plan->arg_types.push_back(types.substr(start, end - start));
-    start = end + 1;
-  }
-  if (!DecodePlan(plan, words.Data(), words.ElementLength())) {
-    DeletePlan(env, plan, nullptr);
-    Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   // Declared functions are plain V8 functions: see v8compat.h for why.
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  Runtime *rt = plan->rt;
   if (rt->plan_holder.IsEmpty()) {
     v8::Local<v8::ObjectTemplate> tmpl = v8::ObjectTemplate::New(isolate);
     tmpl->SetInternalFieldCount(kHolderFields);
@@ -195,7 +216,7 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   }
   v8::Local<v8::Object> holder = rt->plan_holder.Get(isolate)->NewInstance(context).ToLocalChecked();
   holder->SetAlignedPointerInInternalField(kHolderPlan, plan);
-  holder->SetInternalField(kHolderSignature, ToLocal(info[5]));
+  holder->SetInternalField(kHolderSignature, ToLocal(info[4]));
   v8::Local<v8::Function> fn =
       v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();
   fn->SetName(ToLocal(info[3]).As<v8::String>());
@@ -406,6 +427,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("load", Napi::Function::New(env, Load, "load"));
   exports.Set("symbol", Napi::Function::New(env, Symbol, "symbol"));
   exports.Set("unload", Napi::Function::New(env, Unload, "unload"));
+  exports.Set("definePlan", Napi::Function::New(env, DefinePlan, "definePlan"));
+  exports.Set("dropPlans", Napi::Function::New(env, DropPlans, "dropPlans"));
   exports.Set("install", Napi::Function::New(env, Install, "install"));
   exports.Set("asyncOf", Napi::Function::New(env, AsyncOf, "asyncOf"));
   exports.Set("signatureOf", Napi::Function::New(env, SignatureOf, "signatureOf"));

@@ -233,7 +233,7 @@ static bool TakesType(uint32_t op) {
 
 // Plans come from the TypeScript compiler, but a malformed one must fail here rather than
 // write outside its frame or read a missing argument.
-bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
+bool DecodePlan(Runtime *rt, PlanCode *plan, const uint32_t *words, size_t count) {
   const void *const *table = DispatchTable();
   if (count < 4 || words[0] != kPlanMagic) return false;
   plan->nargs = words[1];
@@ -252,7 +252,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
     inst.handler = table ? table[w[0]] : nullptr;
     inst.type = nullptr;
     if (TakesType(inst.op)) {
-      inst.type = GetTypeDesc(plan->rt, inst.aux);
+      inst.type = GetTypeDesc(rt, inst.aux);
       if (!inst.type) return false;
     }
     size_t write = 8;
@@ -275,7 +275,7 @@ bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count) {
       plan->has_output = true;
     if (inst.op == OP_ARG_CALLBACK && inst.arg + 1 == plan->nargs) plan->last_arg_callback = true;
     if (inst.op == OP_ARG_CALLBACK &&
-        (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes || !IsCallbackProto(plan->rt, inst.aux)))
+        (inst.arg >= plan->nargs || (size_t)inst.dst + 8 > plan->frame_bytes || !IsCallbackProto(rt, inst.aux)))
       return false;
     if (inst.op >= OP_CB_LOAD && inst.op <= OP_CB_RET_AGG_MEM) return false;
   }

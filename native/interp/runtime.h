@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -58,6 +59,7 @@ struct Config {
 };
 
 struct CallPlan;
+struct PlanCode;
 struct AsyncPool;
 
 // Shared by every function declared from one library. unload() marks each of its plans, so
@@ -96,6 +98,7 @@ struct Runtime {
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
   AsyncPool *async = nullptr;           // worker threads, started by the first async call
   std::unordered_set<CallPlan *> plans;  // live declared functions, deleted at teardown
+  std::vector<std::unique_ptr<PlanCode>> plan_codes;  // by definePlan() id, until dropPlans()
   // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
   // when their call returns; `attention` is raised when a callback threw or when callbacks from
   // other threads are queued, and checked once after each native call; `in_native` is set
@@ -109,20 +112,25 @@ struct Runtime {
   size_t AsyncBlockSize() const;
 };
 
-// A declared function: the pre-decoded plan plus what error messages need.
-struct CallPlan {
-  Runtime *rt = nullptr;
-  v8::Global<v8::Object> holder;  // weak: the plan is deleted when its functions are collected
-  LibraryState *lib = nullptr;
-  CallPlan *prev = nullptr;
-  CallPlan *next = nullptr;
-  void *target = nullptr;
+// A decoded plan: everything that depends on the signature alone. definePlan() decodes one
+// per distinct signature; each function declared with it gets a copy.
+struct PlanCode {
   uint32_t nargs = 0;
   uint32_t frame_bytes = 0;
   std::vector<Inst> code;
   std::vector<std::string> arg_types;  // C type name per argument, for errors only
   bool last_arg_callback = false;      // the last parameter takes a function (async callback detection)
   bool has_output = false;             // async calls keep their JS arguments alive until completion
+};
+
+// A declared function: its plan plus what calls and error messages need.
+struct CallPlan : PlanCode {
+  Runtime *rt = nullptr;
+  v8::Global<v8::Object> holder;  // weak: the plan is deleted when its functions are collected
+  LibraryState *lib = nullptr;
+  CallPlan *prev = nullptr;
+  CallPlan *next = nullptr;
+  void *target = nullptr;
   std::string name;
 };
 
@@ -134,6 +142,6 @@ void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info);
 void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info);
 void FreeAsyncPool(Runtime *rt);
 const void *const *DispatchTable();
-bool DecodePlan(CallPlan *plan, const uint32_t *words, size_t count);
+bool DecodePlan(Runtime *rt, PlanCode *plan, const uint32_t *words, size_t count);
 
 }  // namespace callplan
