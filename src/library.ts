@@ -2,7 +2,7 @@
 // installed once in the native interpreter.
 import { native, type LibraryHandle } from './native.js';
 import { parsePrototype, type Convention, type Direction } from './parser.js';
-import { resolve, resolveSpec, describe, internalsOf, type TypeObject, type ResolvedType, stringUnit } from './types.js';
+import { resolve, resolveSpecType, describe, internalsOf, type TypeObject, type ResolvedType, stringUnit } from './types.js';
 import { definePlanCached, typeKey } from './plan.js';
 import { abi } from './abi/index.js';
 
@@ -47,12 +47,17 @@ export function checkCString(value: string, what: string): string {
 }
 
 function checkParam(r: ResolvedType, index: number, fn: string): { type: TypeObject; direction: Direction } {
-  if (r.type.primitive === 'Array')
-    throw new TypeError(`${fn}(): parameter ${index + 1} has array type '${r.type.name}'; C arrays decay to pointers, declare it as '${r.type.ref!.name} *'`);
-  if (r.array.length)
-    throw new TypeError(`${fn}(): parameter ${index + 1} is an array type; C arrays decay to pointers, declare it as '${r.type.name} *'`);
-  if (r.type.primitive === 'Void') throw new TypeError(`${fn}(): parameter ${index + 1} cannot be void`);
+  checkParamType(r.type, r.array.length, index, fn);
   return r;
+}
+
+function checkParamType(type: TypeObject, dimensions: number, index: number, fn: string): TypeObject {
+  if (type.primitive === 'Array')
+    throw new TypeError(`${fn}(): parameter ${index + 1} has array type '${type.name}'; C arrays decay to pointers, declare it as '${type.ref!.name} *'`);
+  if (dimensions)
+    throw new TypeError(`${fn}(): parameter ${index + 1} is an array type; C arrays decay to pointers, declare it as '${type.name} *'`);
+  if (type.primitive === 'Void') throw new TypeError(`${fn}(): parameter ${index + 1} cannot be void`);
+  return type;
 }
 
 function resultType(spec: unknown, fn: string): TypeObject {
@@ -60,11 +65,15 @@ function resultType(spec: unknown, fn: string): TypeObject {
 }
 
 function checkResult(r: ResolvedType, fn: string): TypeObject {
-  if (r.type.primitive === 'Array')
-    throw new TypeError(`${fn}(): the result has array type '${r.type.name}'; C functions cannot return arrays (they decay to pointers), return '${r.type.ref!.name} *'`);
-  if (r.array.length)
-    throw new TypeError(`${fn}(): the result is an array type; C functions cannot return arrays, return '${r.type.name} *'`);
-  return r.type;
+  return checkResultType(r.type, r.array.length, fn);
+}
+
+function checkResultType(type: TypeObject, dimensions: number, fn: string): TypeObject {
+  if (type.primitive === 'Array')
+    throw new TypeError(`${fn}(): the result has array type '${type.name}'; C functions cannot return arrays (they decay to pointers), return '${type.ref!.name} *'`);
+  if (dimensions)
+    throw new TypeError(`${fn}(): the result is an array type; C functions cannot return arrays, return '${type.name} *'`);
+  return type;
 }
 
 /** Parses every accepted form of lib.func / koffi.proto into one signature. */
@@ -87,13 +96,13 @@ export function parseSignature(args: readonly unknown[], what: string): Signatur
     const directions = new Array<Direction>(count);
     for (let i = 0; i < count; i++) {
       const spec = proto.params[i].type;
-      params[i] = checkParam(resolveSpec(spec, text), i, proto.name).type;
+      params[i] = checkParamType(resolveSpecType(spec, text), spec.array.length, i, proto.name);
       directions[i] = spec.direction;
     }
     return {
       name: proto.name,
       convention: proto.convention,
-      result: checkResult(resolveSpec(proto.result, text), proto.name),
+      result: checkResultType(resolveSpecType(proto.result, text), proto.result.array.length, proto.name),
       params,
       directions,
       variadic: proto.variadic,

@@ -13,8 +13,8 @@ export interface NativeAddon {
   load(path: string | null, flags: number): LibraryHandle;
   symbol(lib: LibraryHandle, name: string): bigint;
   unload(lib: LibraryHandle): void;
-  /** Decodes a plan once; argTypes: the C type name of each argument, joined with newlines (for error messages). */
-  definePlan(words: Uint32Array, argTypes: string): number;
+  /** Decodes the first `count` words as a plan; argTypes: the C type name of each argument, joined with newlines (for error messages). */
+  definePlan(words: Uint32Array, count: number, argTypes: string): number;
   /** Forgets every definePlan() id. */
   dropPlans(): void;
   /** A function calling `address` with a definePlan() plan; signature: kept for signatureOf(). */

@@ -11,7 +11,8 @@ export type Convention = 'cdecl' | 'stdcall' | 'fastcall' | 'thiscall';
 export interface TypeSpec {
   base: string;
   pointer: number;
-  array: number[];
+  /** Array dimensions, outermost first; NO_DIMENSIONS (shared, frozen) when there are none. */
+  array: readonly number[];
   disposable: boolean;
   direction: Direction;
 }
@@ -419,7 +420,8 @@ class Parser {
     while (this.at(T_LBRACK)) {
       this.next();
       if (!this.at(T_NUMBER)) this.unexpected('an array length');
-      out.array.push(this.value);
+      if (out.array === NO_DIMENSIONS) out.array = [];
+      (out.array as number[]).push(this.value);
       this.next();
       if (!this.at(T_RBRACK)) this.unexpected(`']'`);
       this.next();
@@ -441,9 +443,12 @@ function truncate(s: string): string {
   return s.length > 40 ? s.slice(0, 40) + '…' : s;
 }
 
+/** The array dimensions of every type without any: shared, so most specs allocate no array. */
+export const NO_DIMENSIONS: readonly number[] = Object.freeze([]);
+
 function newSpec(): TypeSpec {
   // Same property order everywhere keeps the objects monomorphic.
-  return { base: '', pointer: 0, array: [], disposable: false, direction: 'in' };
+  return { base: '', pointer: 0, array: NO_DIMENSIONS, disposable: false, direction: 'in' };
 }
 
 function checkInput(text: unknown, what: string): asserts text is string {

@@ -56,8 +56,13 @@ function disposeKind(t: TypeObject): number {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
+  return new CompiledPlan(Uint32Array.from(emitPlan(args, result, options)));
+}
+
+// The plan's words: the header, then four numbers per instruction.
+function emitPlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions): number[] {
   const lowering = abi.lower(args, result, !!options.variadic, options.convention);
-  const code: number[] = []; // four numbers per instruction
+  const code: number[] = [PLAN_MAGIC, args.length, 0, 0];
   // Aggregates split into register pieces or passed by reference are marshalled into scratch
   // space after the stack block, then moved piece by piece or passed by address.
   let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes + (abi.frameSlack ?? 0), 16);
@@ -118,13 +123,9 @@ export function compilePlan(args: readonly TypeObject[], result: TypeObject, opt
   if (post) for (let k = 0; k < post.length; k++) code.push(post[k]);
   code.push(Op.END, 0, 0, 0);
 
-  const words = planWords(4 + code.length);
-  words[0] = PLAN_MAGIC;
-  words[1] = args.length;
-  words[2] = scratch; // frame bytes
-  words[3] = code.length / 4;
-  for (let k = 0; k < code.length; k++) words[4 + k] = code[k];
-  return new CompiledPlan(words);
+  code[2] = scratch; // frame bytes
+  code[3] = (code.length - 4) / 4;
+  return code;
 }
 
 class CompiledPlan implements Plan {
@@ -142,28 +143,13 @@ class CompiledPlan implements Plan {
   }
 }
 
-// Plans are carved out of shared chunks: a typed array of its own per plan would cost an
-// ArrayBuffer and an off-heap allocation each, thousands of them at start-up.
-const CHUNK_WORDS = 16384;
-let chunk = new Uint32Array(CHUNK_WORDS);
-let chunkUsed = 0;
-
-function planWords(count: number): Uint32Array {
-  if (count > CHUNK_WORDS) return new Uint32Array(count);
-  if (chunkUsed + count > CHUNK_WORDS) {
-    chunk = new Uint32Array(CHUNK_WORDS);
-    chunkUsed = 0;
-  }
-  const words = chunk.subarray(chunkUsed, chunkUsed + count);
-  chunkUsed += count;
-  return words;
-}
-
 // Plans depend only on the signature, so declarations of the same signature share one: the
 // addon decodes it once (native.definePlan) and each declared function copies it.
 const typeIds = new WeakMap<object, number>();
 let nextTypeId = 0;
 const planIds = new Map<string, number>();
+// definePlan() copies the words: one buffer serves every plan.
+let scratchWords = new Uint32Array(256);
 const PLAN_CACHE_LIMIT = 4096;
 
 /** A small number per type object, for cache keys (plans here, variadic type lists in library.ts). */
@@ -184,14 +170,16 @@ export function definePlanCached(args: readonly TypeObject[], result: TypeObject
   }
   let id = planIds.get(key);
   if (id === undefined) {
-    const words = compilePlan(args, result, { directions, convention, variadic }).words;
+    const words = emitPlan(args, result, { directions, convention, variadic });
+    if (words.length > scratchWords.length) scratchWords = new Uint32Array(words.length * 2);
+    for (let k = 0; k < words.length; k++) scratchWords[k] = words[k];
     let argTypes = args.length ? args[0].name : '';
     for (let i = 1; i < args.length; i++) argTypes += '\n' + args[i].name;
     if (planIds.size >= PLAN_CACHE_LIMIT) {
       planIds.clear();
       native.dropPlans();
     }
-    id = native.definePlan(words, argTypes);
+    id = native.definePlan(scratchWords, words.length, argTypes);
     planIds.set(key, id);
   }
   return id;

@@ -1,6 +1,6 @@
 // The type registry: primitives of the platform (LP64 or ILP32 Linux), pointers, aliases,
 // opaque types, and resolution of type strings and TypeObjects.
-import { parseType, type TypeSpec, type Direction } from './parser.js';
+import { parseType, NO_DIMENSIONS, type TypeSpec, type Direction } from './parser.js';
 
 export type Primitive =
   | 'Void' | 'Bool'
@@ -208,7 +208,7 @@ export interface ResolvedType {
   type: TypeObject;
   direction: Direction;
   /** Array dimensions from a type string ('float [8]'), outermost first. */
-  array: number[];
+  array: readonly number[];
 }
 
 /** Marker produced by koffi.out()/inout(). */
@@ -223,16 +223,22 @@ export const MAX_POINTER_DEPTH = 64;
 export const MAX_ARRAY_DIMENSIONS = 32;
 
 export function resolveSpec(spec: TypeSpec, text: string): ResolvedType {
-  const shown = text.length > 80 ? text.slice(0, 77) + '...' : text;
-  if (spec.pointer > MAX_POINTER_DEPTH)
-    throw new TypeError(`Too many pointer indirections (${spec.pointer}, at most ${MAX_POINTER_DEPTH}) in '${shown}'`);
-  if (spec.array.length > MAX_ARRAY_DIMENSIONS)
+  return { type: resolveSpecType(spec, text), direction: spec.direction, array: spec.array };
+}
+
+/** The type of a parsed spec, leaving its array dimensions and direction to the caller. */
+export function resolveSpecType(spec: TypeSpec, text: string): TypeObject {
+  if (spec.pointer > MAX_POINTER_DEPTH || spec.array.length > MAX_ARRAY_DIMENSIONS) {
+    const shown = text.length > 80 ? text.slice(0, 77) + '...' : text;
+    if (spec.pointer > MAX_POINTER_DEPTH)
+      throw new TypeError(`Too many pointer indirections (${spec.pointer}, at most ${MAX_POINTER_DEPTH}) in '${shown}'`);
     throw new TypeError(`Too many array dimensions (${spec.array.length}, at most ${MAX_ARRAY_DIMENSIONS}) in '${shown}'`);
+  }
   let t = registry.get(spec.base);
   if (!t) throw new TypeError(`Unknown or invalid type name '${spec.base}' in '${text}'`);
   for (let i = 0; i < spec.pointer; i++) t = pointerTo(t);
   if (spec.disposable) t = makeDisposable(t, null, undefined);
-  return { type: t, direction: spec.direction, array: spec.array };
+  return t;
 }
 
 /** Resolves a type string, TypeObject or direction marker. */
@@ -246,8 +252,8 @@ export function resolve(spec: unknown): ResolvedType {
     }
     return r;
   }
-  if (spec instanceof DirectedType) return { type: spec.type, direction: spec.direction, array: [] };
-  if (isTypeObject(spec)) return { type: spec, direction: 'in', array: [] };
+  if (spec instanceof DirectedType) return { type: spec.type, direction: spec.direction, array: NO_DIMENSIONS };
+  if (isTypeObject(spec)) return { type: spec, direction: 'in', array: NO_DIMENSIONS };
   throw new TypeError(`Expected a type name or TypeObject, received ${describe(spec)}`);
 }
 

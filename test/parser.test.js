@@ -170,13 +170,20 @@ t.test('whitespace anywhere', (t) => {
   t.end();
 });
 
-t.test('results are fresh objects', (t) => {
+t.test('results are fresh objects; no result can change another', (t) => {
   const a = parseType('int');
   const b = parseType('int');
   t.not(a, b);
-  t.not(a.array, b.array);
-  a.array.push(1);
+  // Types without dimensions share one frozen empty list (no array per parameter at start-up).
+  t.ok(Object.isFrozen(a.array), 'the empty dimension list is frozen');
+  t.throws(() => a.array.push(1), TypeError);
   t.same(parseType('int').array, []);
+  const c = parseType('int [2]');
+  const d = parseType('int [2][3]');
+  t.not(c.array, d.array);
+  c.array.push(9);
+  t.same(parseType('int [2]').array, [2]);
+  t.same(d.array, [2, 3]);
   t.end();
 });
 

@@ -158,21 +158,22 @@ void OnHolderCollected(const v8::WeakCallbackInfo<CallPlan> &data) {
   DeletePlan(nullptr, plan, nullptr);
 }
 
-// definePlan(words: Uint32Array, argTypes: string joined by newlines) -> id for install().
+// definePlan(words: Uint32Array, count, argTypes: string joined by newlines) -> id for install().
 // Decoded and checked once per distinct signature, however many functions use it.
 Napi::Value DefinePlan(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Runtime *rt = GetRuntime(env);
   auto words = info[0].As<Napi::Uint32Array>();
   auto code = std::make_unique<PlanCode>();
-  std::string types = info[1].As<Napi::String>().Utf8Value();
+  uint32_t count = info[1].As<Napi::Number>().Uint32Value();
+  std::string types = info[2].As<Napi::String>().Utf8Value();
   for (size_t start = 0; !types.empty() && start <= types.size();) {
     size_t end = types.find('\n', start);
     if (end == std::string::npos) end = types.size();
     code->arg_types.push_back(types.substr(start, end - start));
     start = end + 1;
   }
-  if (!DecodePlan(rt, code.get(), words.Data(), words.ElementLength())) {
+  if (count > words.ElementLength() || !DecodePlan(rt, code.get(), words.Data(), count)) {
     Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
     return env.Undefined();
   }
