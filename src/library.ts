@@ -188,12 +188,17 @@ export class Library {
 }
 
 export function declare(handle: LibraryHandle, sig: Signature): Function {
-  return declareAt(handle, native.symbol(handle, checkCString(sig.name, 'Function name')), sig);
+  checkCString(sig.name, 'Function name');
+  // Variadic declarations need the address for every list of extra types they meet.
+  return declareAt(handle, sig.variadic ? native.symbol(handle, sig.name) : null, sig);
 }
 
-/** A function at a known address (function pointers: koffi.call, decoded callbacks). */
-export function declareAt(handle: LibraryHandle, address: bigint, sig: Signature): Function {
-  if (sig.variadic) return declareVariadic(handle, address, sig);
+/**
+ * A function at a known address (function pointers: koffi.call, decoded callbacks), or with a
+ * null address the symbol sig.name of the library (looked up by the addon as it installs).
+ */
+export function declareAt(handle: LibraryHandle, address: bigint | null, sig: Signature): Function {
+  if (sig.variadic) return declareVariadic(handle, address ?? native.symbol(handle, sig.name), sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
   const planId = definePlanCached(sig.params, result, sig.directions, sig.convention);

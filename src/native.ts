@@ -17,8 +17,11 @@ export interface NativeAddon {
   definePlan(words: Uint32Array, count: number, argTypes: string): number;
   /** Forgets every definePlan() id. */
   dropPlans(): void;
-  /** A function calling `address` with a definePlan() plan; signature: kept for signatureOf(). */
-  install(planId: number, lib: LibraryHandle, address: bigint, name: string, signature?: unknown): Function;
+  /**
+   * A function calling `address` (null: the symbol `name` of `lib`, throwing as symbol() does
+   * when it is missing) with a definePlan() plan; signature: kept for signatureOf().
+   */
+  install(planId: number, lib: LibraryHandle, address: bigint | null, name: string, signature?: unknown): Function;
   /** A new async function for an installed function; undefined for any other value. */
   asyncOf(fn: unknown): Function | undefined;
   /** What install() was given as the signature of an installed function; undefined for any other value. */

@@ -56,20 +56,39 @@ function disposeKind(t: TypeObject): number {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
-  return new CompiledPlan(Uint32Array.from(emitPlan(args, result, options)));
+  return new CompiledPlan(planWords.slice(0, emitPlan(args, result, options)));
 }
 
-// The plan's words: the header, then four numbers per instruction.
-function emitPlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions): number[] {
+// emitPlan() writes here; definePlan() and compilePlan() copy what it wrote, so one buffer
+// serves every plan. (Nothing emitPlan calls compiles another plan.)
+let planWords = new Uint32Array(256);
+let planUsed = 0;
+
+function put(op: number, dst: number, arg: number, aux: number): void {
+  if (planUsed + 4 > planWords.length) {
+    const bigger = new Uint32Array(planWords.length * 2);
+    bigger.set(planWords);
+    planWords = bigger;
+  }
+  planWords[planUsed] = op;
+  planWords[planUsed + 1] = dst;
+  planWords[planUsed + 2] = arg;
+  planWords[planUsed + 3] = aux;
+  planUsed += 4;
+}
+
+// Writes the plan's words to planWords (a header, then four per instruction); returns their count.
+function emitPlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions): number {
   const lowering = abi.lower(args, result, !!options.variadic, options.convention);
-  const code: number[] = [PLAN_MAGIC, args.length, 0, 0];
+  planUsed = 0;
+  put(PLAN_MAGIC, args.length, 0, 0); // frame bytes and instruction count are set at the end
   // Aggregates split into register pieces or passed by reference are marshalled into scratch
   // space after the stack block, then moved piece by piece or passed by address.
   let scratch = alignUp(abi.FRAME.stack + lowering.stackBytes + (abi.frameSlack ?? 0), 16);
   let post: number[] | null = null;
 
   const r = lowering.result;
-  if (r.kind === 'memory') code.push(Op.ARG_SRET, r.offset, 0, describeType(result));
+  if (r.kind === 'memory') put(Op.ARG_SRET, r.offset, 0, describeType(result));
 
   for (let i = 0; i < args.length; i++) {
     const t = args[i];
@@ -77,18 +96,18 @@ function emitPlan(args: readonly TypeObject[], result: TypeObject, options: Plan
     if (isAggregate(t)) {
       const id = describeType(t);
       if (loc.kind === 'slot') {
-        code.push(Op.ARG_AGG, loc.offset, i, id);
+        put(Op.ARG_AGG, loc.offset, i, id);
         continue;
       }
       const copy = scratch;
       scratch += alignUp(Math.max(t.size, 16), 16);
-      code.push(Op.ARG_AGG, copy, i, id);
+      put(Op.ARG_AGG, copy, i, id);
       if (loc.kind === 'ref') {
-        code.push(Op.ADDR, loc.offset, copy, 0);
+        put(Op.ADDR, loc.offset, copy, 0);
       } else {
         for (let k = 0; k < loc.slots.length; k++) {
           const slot = loc.slots[k];
-          if (slot !== null) code.push(Op.MOVE, slot, copy + loc.piece * k, loc.piece);
+          if (slot !== null) put(Op.MOVE, slot, copy + loc.piece * k, loc.piece);
         }
       }
       continue;
@@ -101,31 +120,31 @@ function emitPlan(args: readonly TypeObject[], result: TypeObject, options: Plan
       const id = describeType(t);
       const dir = options.directions?.[i] ?? 'in';
       // Output-only pointers get zeroed memory: what the JS value held is not read.
-      code.push(dir === 'out' ? Op.ARG_OUT : Op.ARG_PTR, dst, i, id);
+      put(dir === 'out' ? Op.ARG_OUT : Op.ARG_PTR, dst, i, id);
       if (dir !== 'in') (post ??= []).push(Op.POST_OUT, dst, i, id);
     } else if (op === 'ARG_CALLBACK') {
-      code.push(Op.ARG_CALLBACK, dst, i, callbackProtoId(t));
+      put(Op.ARG_CALLBACK, dst, i, callbackProtoId(t));
     } else {
-      code.push(Op[op], dst, i, 0);
+      put(Op[op], dst, i, 0);
     }
   }
 
-  code.push(Op.CALL, lowering.stackBytes, lowering.callArg, lowering.callAux);
+  put(Op.CALL, lowering.stackBytes, lowering.callArg, lowering.callAux);
   if (r.kind === 'memory') {
-    code.push(Op.RET_AGG_MEM, r.offset, 0, describeType(result));
+    put(Op.RET_AGG_MEM, r.offset, 0, describeType(result));
   } else if (r.kind === 'pieces') {
-    code.push(Op.RET_AGG, packSlots(r.slots, r.spare), r.piece, describeType(result));
+    put(Op.RET_AGG, packSlots(r.slots, r.spare), r.piece, describeType(result));
   } else {
     const ret = RET_OPS[result.primitive];
     if (!ret) throw new TypeError(`Type '${result.name}' cannot be returned`);
-    code.push(Op[ret], 0, 0, disposeKind(result));
+    put(Op[ret], 0, 0, disposeKind(result));
   }
-  if (post) for (let k = 0; k < post.length; k++) code.push(post[k]);
-  code.push(Op.END, 0, 0, 0);
+  if (post) for (let k = 0; k < post.length; k += 4) put(post[k], post[k + 1], post[k + 2], post[k + 3]);
+  put(Op.END, 0, 0, 0);
 
-  code[2] = scratch; // frame bytes
-  code[3] = (code.length - 4) / 4;
-  return code;
+  planWords[2] = scratch; // frame bytes
+  planWords[3] = (planUsed - 4) / 4;
+  return planUsed;
 }
 
 class CompiledPlan implements Plan {
@@ -148,8 +167,6 @@ class CompiledPlan implements Plan {
 const typeIds = new WeakMap<object, number>();
 let nextTypeId = 0;
 const planIds = new Map<string, number>();
-// definePlan() copies the words: one buffer serves every plan.
-let scratchWords = new Uint32Array(256);
 const PLAN_CACHE_LIMIT = 4096;
 
 /** A small number per type object, for cache keys (plans here, variadic type lists in library.ts). */
@@ -170,16 +187,14 @@ export function definePlanCached(args: readonly TypeObject[], result: TypeObject
   }
   let id = planIds.get(key);
   if (id === undefined) {
-    const words = emitPlan(args, result, { directions, convention, variadic });
-    if (words.length > scratchWords.length) scratchWords = new Uint32Array(words.length * 2);
-    for (let k = 0; k < words.length; k++) scratchWords[k] = words[k];
+    const count = emitPlan(args, result, { directions, convention, variadic });
     let argTypes = args.length ? args[0].name : '';
     for (let i = 1; i < args.length; i++) argTypes += '\n' + args[i].name;
     if (planIds.size >= PLAN_CACHE_LIMIT) {
       planIds.clear();
       native.dropPlans();
     }
-    id = native.definePlan(scratchWords, words.length, argTypes);
+    id = native.definePlan(planWords, count, argTypes);
     planIds.set(key, id);
   }
   return id;

@@ -66,23 +66,30 @@ Napi::Value Load(const Napi::CallbackInfo &info) {
   return Napi::External<LibraryState>::New(env, lib, [](Napi::Env, LibraryState *l) { ReleaseLibrary(l); });
 }
 
+// The address of `name` in `lib`; false (with a JS exception naming the dlerror() text) when
+// it is missing. A symbol may legitimately be at address 0, so the result is separate.
+bool LookUp(Napi::Env env, LibraryState *lib, const std::string &name, void **address) {
+  if (!lib->loaded) {
+    Napi::Error::New(env, "Cannot find symbol '" + name + "': the library was unloaded").ThrowAsJavaScriptException();
+    return false;
+  }
+  dlerror();
+  *address = dlsym(lib->handle, name.c_str());
+  const char *why = dlerror();
+  if (!*address && why) {
+    Napi::Error::New(env, "Cannot find symbol '" + name + "': " + why).ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
 // symbol(lib, name) -> BigInt address; throws with the dlerror() text when missing.
 Napi::Value Symbol(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   LibraryState *lib = UnwrapLibrary(info[0]);
   if (!lib) return env.Undefined();
-  std::string name = info[1].As<Napi::String>().Utf8Value();
-  if (!lib->loaded) {
-    Napi::Error::New(env, "Cannot find symbol '" + name + "': the library was unloaded").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  dlerror();
-  void *p = dlsym(lib->handle, name.c_str());
-  const char *why = dlerror();
-  if (!p && why) {
-    Napi::Error::New(env, "Cannot find symbol '" + name + "': " + why).ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  void *p;
+  if (!LookUp(env, lib, info[1].As<Napi::String>().Utf8Value(), &p)) return env.Undefined();
   return Napi::BigInt::New(env, (uint64_t)(uintptr_t)p);
 }
 
@@ -187,7 +194,8 @@ Napi::Value DropPlans(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
-// install(planId, lib, address: BigInt, name, signature) -> Function
+// install(planId, lib, address: BigInt | null, name, signature) -> Function calling `address`,
+// or with a null address the symbol `name` of `lib` (declarations: one call instead of two).
 Napi::Value Install(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Runtime *rt = GetRuntime(env);
@@ -198,14 +206,20 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
   }
   LibraryState *lib = UnwrapLibrary(info[1]);
   if (!lib) return env.Undefined();
-  bool lossless;
-  uint64_t address = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
+  std::string name = info[3].As<Napi::String>().Utf8Value();
+  void *target;
+  if (info[2].IsNull()) {
+    if (!LookUp(env, lib, name, &target)) return env.Undefined();
+  } else {
+    bool lossless;
+    target = reinterpret_cast<void *>((uintptr_t)info[2].As<Napi::BigInt>().Uint64Value(&lossless));
+  }
   auto *plan = new CallPlan();
   static_cast<PlanCode &>(*plan) = *rt->plan_codes[id];
   plan->rt = rt;
   LinkPlan(lib, plan);
-  plan->target = reinterpret_cast<void *>(address);
-  plan->name = info[3].As<Napi::String>().Utf8Value();
+  plan->target = target;
+  plan->name = std::move(name);
   // Declared functions are plain V8 functions: see v8compat.h for why.
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
