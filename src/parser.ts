@@ -140,6 +140,22 @@ const KEYWORDS = new Map<string, number>([
   ['_Inout_', K_DIRECTION],
 ]);
 
+// The keywords by length, for keywordAt().
+const KEYWORDS_BY_LENGTH: Array<Array<[string, number]>> = [];
+for (const [word, kind] of KEYWORDS) (KEYWORDS_BY_LENGTH[word.length] ??= []).push([word, kind]);
+
+/** The keyword (text and class) spelled by the `length` characters at `start`, or null. */
+function keywordAt(src: string, start: number, length: number): [string, number] | null {
+  const candidates = KEYWORDS_BY_LENGTH[length];
+  if (candidates === undefined) return null;
+  const first = src.charCodeAt(start);
+  for (let k = 0; k < candidates.length; k++) {
+    const entry = candidates[k];
+    if (entry[0].charCodeAt(0) === first && src.startsWith(entry[0], start)) return entry;
+  }
+  return null;
+}
+
 const CONVENTIONS: Record<string, Convention> = {
   __cdecl: 'cdecl',
   __stdcall: 'stdcall',
@@ -225,8 +241,15 @@ class Parser {
       while (j < len && isIdentPart(src.charCodeAt(j))) j++;
       this.pos = j;
       this.tok = T_IDENT;
-      this.text = src.slice(i, j);
-      this.kw = KEYWORDS.get(this.text) ?? K_NONE;
+      // Keywords are matched in place and take the table's string: no new string for them.
+      const keyword = keywordAt(src, i, j - i);
+      if (keyword === null) {
+        this.text = src.slice(i, j);
+        this.kw = K_NONE;
+      } else {
+        this.text = keyword[0];
+        this.kw = keyword[1];
+      }
       return;
     }
     this.pos = i + 1;
