@@ -280,14 +280,12 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
   };
   Object.defineProperty(fn, 'name', { value: sig.name });
   const rawAsync = (raw as unknown as { async: (...args: unknown[]) => Promise<unknown> }).async;
-  Object.defineProperty(fn, 'async', {
-    value: function (...args: unknown[]) {
-      const cb = args.length > sig.params.length && typeof args[args.length - 1] === 'function' ? args.pop() as Function : null;
-      const promise = rawAsync(...args).then(convert);
-      if (!cb) return promise;
-      promise.then((v) => cb(null, v), (e) => cb(e));
-      return undefined;
-    },
+  dataProperty(fn, 'async', function (...args: unknown[]) {
+    const cb = args.length > sig.params.length && typeof args[args.length - 1] === 'function' ? args.pop() as Function : null;
+    const promise = rawAsync(...args).then(convert);
+    if (!cb) return promise;
+    promise.then((v) => cb(null, v), (e) => cb(e));
+    return undefined;
   });
   defineInfo(fn, sig);
   return fn;

@@ -256,6 +256,7 @@ t.test('fn.async and fn.info are own, enumerable properties, made once on first 
   const f = lib.func('int add_int(int, int)');
   const g = lib.func('int add_int(int a, int b)');
   t.same(Object.keys(f), ['async', 'info'], 'listed like Koffi lists them');
+  t.same(Object.keys(lib.func('str! str_dup(const char *)')), ['async', 'info'], 'also with a disposable result');
   const async = f.async;
   t.type(async, 'function');
   t.equal(f.async, async, 'the same function on every read');
