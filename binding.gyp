@@ -15,9 +15,9 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],
       "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-O3"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-O3"],
+      "cflags_cc!": ["-fno-exceptions", "-O3"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fno-exceptions", "-fvisibility=hidden"],
+      "cflags_cc": ["-O2", "-Wall", "-Wextra", "-fno-exceptions", "-fvisibility=hidden"],
       "ldflags": ["-ldl"],
       "conditions": [
         ["target_arch=='x64'", {"sources": ["native/asm/x64_sysv.S", "native/trampolines/x64_sysv.S"]}],

@@ -142,7 +142,7 @@ Napi::Value AsyncOf(const Napi::CallbackInfo &info) {
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   v8::Local<v8::Object> holder = HolderOf(isolate, GetRuntime(info.Env()), ToLocal(info[0]));
   if (holder.IsEmpty()) return info.Env().Undefined();
-  auto *plan = static_cast<CallPlan *>(holder->GetAlignedPointerFromInternalField(kHolderPlan));
+  auto *plan = GetFieldPointer<CallPlan>(holder, kHolderPlan, FieldKind::kCallPlan);
   v8::Local<v8::Function> async;
   if (!v8::Function::New(isolate->GetCurrentContext(), InvokeAsync, holder, (int)plan->nargs + 1, v8::ConstructorBehavior::kThrow)
            .ToLocal(&async))
@@ -230,7 +230,7 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
     rt->plan_key.Reset(isolate, v8::Private::New(isolate, NewString(isolate, "callplan:plan")));
   }
   v8::Local<v8::Object> holder = rt->plan_holder.Get(isolate)->NewInstance(context).ToLocalChecked();
-  holder->SetAlignedPointerInInternalField(kHolderPlan, plan);
+  SetFieldPointer(holder, kHolderPlan, plan, FieldKind::kCallPlan);
   holder->SetInternalField(kHolderSignature, ToLocal(info[4]));
   v8::Local<v8::Function> fn =
       v8::Function::New(context, Invoke, holder, (int)plan->nargs, v8::ConstructorBehavior::kThrow).ToLocalChecked();

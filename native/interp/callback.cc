@@ -11,7 +11,8 @@
 //    a signal, and the handler runs the queued calls on the JS thread, on top of the blocked
 //    native call, exactly as if that call had called back itself. The handler checks again,
 //    from the interrupted context, that the thread sits at such a system call, that it was
-//    made by foreign code (Runtime::in_native) and that V8 is outside JS and GC (EXTERNAL).
+//    made by foreign code (Runtime::in_native) and that V8 is not collecting garbage,
+//    compiling or otherwise busy (see ServiceableVmState).
 //    With SA_RESTART the interrupted wait resumes as if nothing happened.
 #include "callback.h"
 #include "call.h"
@@ -667,6 +668,19 @@ void Nudge(CallbackHost *h) {
 
 std::atomic<uint32_t> g_signals_seen{0};  // lets InstallSignal check that its signal arrives
 
+// The V8 states in which the interrupted JS thread may run callbacks: inside an API callback
+// (a declared function's call into foreign code), not in GC, compilation or other V8 work.
+// Before V8 12 an API callback runs in the EXTERNAL state; from V8 12 (Node 22) API callbacks
+// are entered without a state change and report JS. JS code itself never sits at a system
+// call instruction, which the handler also requires.
+bool ServiceableVmState(v8::StateTag state) {
+#if V8_MAJOR_VERSION >= 12
+  return state == v8::EXTERNAL || state == v8::JS;
+#else
+  return state == v8::EXTERNAL;
+#endif
+}
+
 void OnSignal(int, siginfo_t *, void *context) {
   int saved_errno = errno;
   g_signals_seen.fetch_add(1, std::memory_order_relaxed);
@@ -709,7 +723,7 @@ void OnSignal(int, siginfo_t *, void *context) {
       v8::SampleInfo info;
       void *frames[1];
       h->isolate->GetStackSample(state, frames, 0, &info);
-      if (info.vm_state == v8::EXTERNAL) ServiceQueue(h, Mode::InCall);
+      if (ServiceableVmState(info.vm_state)) ServiceQueue(h, Mode::InCall);
     }
   }
   errno = saved_errno;

@@ -76,7 +76,7 @@ Got GetPointer(Value v, uint32_t min_bytes, void **out) {
     return Got::Ok;
   }
   if (v->IsExternal()) {
-    *out = v.As<v8::External>()->Value();
+    *out = ExternalValue(v.As<v8::External>());
     return Got::Ok;
   }
   return Got::WrongType;

@@ -15,11 +15,15 @@ namespace {
 
 using Info = v8::FunctionCallbackInfo<v8::Value>;
 
-// The largest ArrayBuffer V8 accepts (typed arrays of bytes have the same bound).
+// The largest Uint8Array V8 accepts (V8 12 moved the bound from TypedArray to each subclass).
+#if V8_MAJOR_VERSION >= 12
+constexpr uint64_t kMaxViewBytes = v8::Uint8Array::kMaxLength;
+#else
 constexpr uint64_t kMaxViewBytes = v8::TypedArray::kMaxLength;
+#endif
 
 Runtime *RuntimeOf(const Info &info) {
-  return static_cast<Runtime *>(info.Data().As<v8::External>()->Value());
+  return static_cast<Runtime *>(ExternalValue(info.Data().As<v8::External>()));
 }
 
 void Throw(v8::Isolate *isolate, const std::string &msg, bool range = false, bool type = false) {
@@ -243,7 +247,7 @@ void Cast(const Info &info) {
            .ToLocal(&cast))
     return;
   cast->SetInternalField(0, info[0]);
-  cast->SetAlignedPointerInInternalField(1, const_cast<TypeDesc *>(type));
+  SetFieldPointer(cast, 1, type, FieldKind::kTypeDesc);
   info.GetReturnValue().Set(cast);
 }
 
@@ -254,7 +258,7 @@ bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v
   if (!value->IsObject() || rt->cast_template.IsEmpty() || !rt->cast_template.Get(isolate)->HasInstance(value)) return false;
   auto object = value.As<v8::Object>();
   *inner = object->GetInternalField(0).As<v8::Value>();
-  *type = static_cast<const TypeDesc *>(object->GetAlignedPointerFromInternalField(1));
+  *type = GetFieldPointer<const TypeDesc>(object, 1, FieldKind::kTypeDesc);
   return true;
 }
 
@@ -264,7 +268,7 @@ void InitMemory(v8::Isolate *isolate, v8::Local<v8::Object> exports, Runtime *rt
   cast->SetClassName(NewString(isolate, "PointerCast"));
   cast->InstanceTemplate()->SetInternalFieldCount(2);
   rt->cast_template.Reset(isolate, cast);
-  v8::Local<v8::External> data = v8::External::New(isolate, rt);
+  v8::Local<v8::External> data = NewExternal(isolate, rt);
   const struct {
     const char *name;
     v8::FunctionCallback fn;

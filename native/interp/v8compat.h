@@ -25,6 +25,46 @@ inline napi_value ToNapi(v8::Local<v8::Value> local) {
   return v;
 }
 
+// Pointers kept in internal fields, and since V8 14 the type tag each kind is stored with (a
+// field read with another kind's tag is refused rather than misread).
+enum class FieldKind : uint16_t { kCallPlan = 1, kTypeDesc = 2 };
+
+template <typename T>
+inline T *GetFieldPointer(v8::Local<v8::Object> object, int index, FieldKind kind) {
+#if V8_MAJOR_VERSION >= 14
+  return static_cast<T *>(object->GetAlignedPointerFromInternalField(index, static_cast<v8::EmbedderDataTypeTag>(kind)));
+#else
+  (void)kind;
+  return static_cast<T *>(object->GetAlignedPointerFromInternalField(index));
+#endif
+}
+
+inline void SetFieldPointer(v8::Local<v8::Object> object, int index, const void *value, FieldKind kind) {
+#if V8_MAJOR_VERSION >= 14
+  object->SetAlignedPointerInInternalField(index, const_cast<void *>(value), static_cast<v8::EmbedderDataTypeTag>(kind));
+#else
+  (void)kind;
+  object->SetAlignedPointerInInternalField(index, const_cast<void *>(value));
+#endif
+}
+
+// V8 14 tags External values too; callplan's and other addons' (Node-API's) use the default.
+inline void *ExternalValue(v8::Local<v8::External> external) {
+#if V8_MAJOR_VERSION >= 14
+  return external->Value(v8::kExternalPointerTypeTagDefault);
+#else
+  return external->Value();
+#endif
+}
+
+inline v8::Local<v8::External> NewExternal(v8::Isolate *isolate, void *value) {
+#if V8_MAJOR_VERSION >= 14
+  return v8::External::New(isolate, value, v8::kExternalPointerTypeTagDefault);
+#else
+  return v8::External::New(isolate, value);
+#endif
+}
+
 inline v8::Local<v8::String> NewString(v8::Isolate *isolate, const std::string &s) {
   return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, (int)s.size()).ToLocalChecked();
 }
