@@ -201,7 +201,14 @@ export function declareAt(handle: LibraryHandle, address: bigint | null, sig: Si
   if (sig.variadic) return declareVariadic(handle, address ?? native.symbol(handle, sig.name), sig);
   const dispose = disposerOf(sig.result);
   const result = dispose ? resolve('void *').type : sig.result;
-  const planId = definePlanCached(sig.params, result, sig.directions, sig.convention);
+  let planId: number;
+  try {
+    planId = definePlanCached(sig.params, result, sig.directions, sig.convention);
+  } catch (err) {
+    // A missing symbol is reported before what is wrong with the signature, as it always was.
+    if (address === null) native.symbol(handle, sig.name);
+    throw err;
+  }
   const fn = native.install(planId, handle, address, sig.name, sig);
   Object.defineProperty(fn, 'async', ASYNC_PROPERTY);
   Object.defineProperty(fn, 'info', INFO_PROPERTY);
@@ -212,15 +219,25 @@ export function declareAt(handle: LibraryHandle, address: bigint | null, sig: Si
 // never use them. The accessors are shared by every function (so all of them share one V8 map)
 // and find the function's plan and signature through native.asyncOf and native.signatureOf.
 // The first read, or a write, turns each into a plain data property, as Koffi has them.
-function dataProperty(fn: unknown, key: string, value: unknown): void {
-  Object.defineProperty(fn, key, { value, writable: true, enumerable: true, configurable: true });
+function dataProperty(fn: unknown, key: string, value: unknown): boolean {
+  return Reflect.defineProperty(fn as object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+// For functions whose properties cannot be redefined any more (Object.freeze / seal /
+// preventExtensions): what the first read made, so later reads give the same value.
+const madeOnFrozen = new WeakMap<object, { async?: unknown; info?: unknown }>();
+
+function keepMade(fn: unknown, key: 'async' | 'info', value: unknown): unknown {
+  if (value === undefined || dataProperty(fn, key, value)) return value;
+  let made = madeOnFrozen.get(fn as object);
+  if (!made) madeOnFrozen.set(fn as object, (made = {}));
+  return (made[key] ??= value);
 }
 
 const ASYNC_PROPERTY: PropertyDescriptor = {
   get(this: unknown) {
-    const value = native.asyncOf(this);
-    if (value !== undefined) dataProperty(this, 'async', value);
-    return value;
+    const made = madeOnFrozen.get(this as object)?.async;
+    return made !== undefined ? made : keepMade(this, 'async', native.asyncOf(this));
   },
   set(this: unknown, value: unknown) {
     dataProperty(this, 'async', value);
@@ -231,11 +248,10 @@ const ASYNC_PROPERTY: PropertyDescriptor = {
 
 const INFO_PROPERTY: PropertyDescriptor = {
   get(this: unknown) {
+    const made = madeOnFrozen.get(this as object)?.info;
+    if (made !== undefined) return made;
     const sig = native.signatureOf(this) as Signature | undefined;
-    if (sig === undefined) return undefined;
-    const value = infoOf(sig);
-    dataProperty(this, 'info', value);
-    return value;
+    return sig === undefined ? undefined : keepMade(this, 'info', infoOf(sig));
   },
   set(this: unknown, value: unknown) {
     dataProperty(this, 'info', value);

@@ -15,8 +15,8 @@ export interface NativeAddon {
   unload(lib: LibraryHandle): void;
   /** Decodes the first `count` words as a plan; argTypes: the C type name of each argument, joined with newlines (for error messages). */
   definePlan(words: Uint32Array, count: number, argTypes: string): number;
-  /** Forgets every definePlan() id. */
-  dropPlans(): void;
+  /** Forgets these definePlan() ids (ids are never reused). */
+  dropPlans(ids: Uint32Array): void;
   /**
    * A function calling `address` (null: the symbol `name` of `lib`, throwing as symbol() does
    * when it is missing) with a definePlan() plan; signature: kept for signatureOf().

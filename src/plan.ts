@@ -56,7 +56,8 @@ function disposeKind(t: TypeObject): number {
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function compilePlan(args: readonly TypeObject[], result: TypeObject, options: PlanOptions = {}): Plan {
-  return new CompiledPlan(planWords.slice(0, emitPlan(args, result, options)));
+  const count = emitPlan(args, result, options); // before reading planWords: it may grow
+  return new CompiledPlan(planWords.slice(0, count));
 }
 
 // emitPlan() writes here; definePlan() and compilePlan() copy what it wrote, so one buffer
@@ -191,8 +192,8 @@ export function definePlanCached(args: readonly TypeObject[], result: TypeObject
     let argTypes = args.length ? args[0].name : '';
     for (let i = 1; i < args.length; i++) argTypes += '\n' + args[i].name;
     if (planIds.size >= PLAN_CACHE_LIMIT) {
+      native.dropPlans(Uint32Array.from(planIds.values()));
       planIds.clear();
-      native.dropPlans();
     }
     id = native.definePlan(planWords, count, argTypes);
     planIds.set(key, id);

@@ -283,6 +283,39 @@ t.test('fn.async and fn.info are own, enumerable properties, made once on first 
     t.equal(infoGet.call(other), undefined);
   }
   t.equal(k.info.name, 'add_int', 'the accessors still work for the function itself');
+  // Frozen before any read: the values are made once all the same.
+  const frozen = Object.freeze(lib.func('int add_int(int, int)'));
+  t.type(frozen.async, 'function');
+  t.equal(frozen.async, frozen.async, 'frozen: the same async function on every read');
+  t.equal(frozen.info, frozen.info, 'frozen: the same info on every read');
+  t.equal(frozen.info.name, 'add_int');
+  t.equal(await new Promise((res, rej) => frozen.async(1, 2, (err, v) => (err ? rej(err) : res(v)))), 3);
+  // Through a proxy: the accessors look at the function it wraps.
+  const proxied = new Proxy(lib.func('int add_int(int, int)'), {});
+  t.type(proxied.async, 'function');
+  t.equal(proxied.info.name, 'add_int');
+  t.equal(proxied(20, 22), 42);
+  t.end();
+});
+
+t.test('two loaded copies of the library keep their own plans when one empties its cache', (t) => {
+  // A second copy of the JS side (as test runners that reset modules make) shares the addon.
+  const bundle = require.resolve('..');
+  const saved = require.cache[bundle];
+  delete require.cache[bundle];
+  const other = require('..');
+  require.cache[bundle] = saved;
+  t.not(other, koffi, 'a second copy');
+  const libA = koffi.load(paths.cptest);
+  const libB = other.load(paths.cptest);
+  t.equal(libA.func('double add_double(double, double)')(0.5, 0.25), 0.75, 'copy A caches this signature');
+  const TYPES = ['int', 'double', 'float', 'int8_t', 'uint16_t', 'int64_t', 'char *', 'void *'];
+  for (const a of TYPES) for (const b of TYPES) for (const c of TYPES) for (const d of [...TYPES, null])
+    libB.func(`void cp_noop(${a}, ${b}, ${c}${d ? ', ' + d : ''})`);
+  // Copy B emptied its cache and defined new plans; copy A's cached plan is still its own.
+  t.equal(libA.func('double add_double(double, double)')(1.5, 0.25), 1.75);
+  t.equal(libA.func('int add_int(int, int)')(40, 2), 42);
+  t.equal(libB.func('int add_int(int, int)')(-40, 2), -38);
   t.end();
 });
 

@@ -81,6 +81,10 @@ t.test('a missing symbol is an Error naming it', (t) => {
   t.match(e.message, /undefined symbol: cp_no_such_function_xyz/, 'dlerror text');
   t.throws(() => lib.func('cp_other_missing', 'int', []), /cp_other_missing/);
   t.throws(() => lib.symbol('cp_missing_variable'), /cp_missing_variable/);
+  // A missing symbol is reported before a signature the plan compiler refuses.
+  koffi.proto('int LoadTestProto(int)');
+  t.throws(() => lib.func('void cp_no_such_function_xyz(LoadTestProto)'), /Cannot find symbol 'cp_no_such_function_xyz'/);
+  t.throws(() => lib.func('void cp_noop(LoadTestProto)'), /cannot be passed as argument 1/);
   // The library is still usable afterwards.
   t.equal(lib.func('int add_int(int, int)')(40, 2), 42);
   t.end();

@@ -39,3 +39,18 @@ t.test('the interpreter is direct-threaded on GCC builds', (t) => {
   t.equal(koffi.internal.layout.threaded, true);
   t.end();
 });
+
+t.test('a plan longer than the compiler buffer comes back whole', (t) => {
+  // 200 arguments: more words than the buffer plans are emitted into starts with, so it grows
+  // while this plan is emitted.
+  const int = internal.resolveType('int');
+  const plan = internal.compilePlan(new Array(200).fill(int), int);
+  const w = plan.words;
+  t.equal(w[0], internal.PLAN_MAGIC);
+  t.equal(w[1], 200, 'argument count');
+  t.ok(w[2] > 0, 'frame bytes');
+  t.equal(w[3], 203, '200 arguments, CALL, the result, END');
+  t.equal(w.length, 4 + 203 * 4);
+  t.same(plan.listing.slice(-3).map((l) => l.split(' ')[0]), ['CALL', 'RET_I32', 'END']);
+  t.end();
+});

@@ -129,6 +129,8 @@ enum HolderField : int { kHolderPlan, kHolderSignature, kHolderFields };
 
 v8::Local<v8::Object> HolderOf(v8::Isolate *isolate, Runtime *rt, v8::Local<v8::Value> fn) {
   v8::Local<v8::Value> holder;
+  // Private symbols are not forwarded by proxies: look at what a proxy wraps.
+  for (int depth = 0; fn->IsProxy() && depth < 64; depth++) fn = fn.As<v8::Proxy>()->GetTarget();
   if (!fn->IsFunction() || rt->plan_key.IsEmpty() ||
       !fn.As<v8::Object>()->GetPrivate(isolate->GetCurrentContext(), rt->plan_key.Get(isolate)).ToLocal(&holder) ||
       !holder->IsObject())
@@ -184,13 +186,18 @@ Napi::Value DefinePlan(const Napi::CallbackInfo &info) {
     Napi::Error::New(env, "Internal error: malformed call plan").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  rt->plan_codes.push_back(std::move(code));
-  return Napi::Number::New(env, (double)(rt->plan_codes.size() - 1));
+  uint32_t id = rt->next_plan_id++;
+  rt->plan_codes.emplace(id, std::move(code));
+  return Napi::Number::New(env, (double)id);
 }
 
-// dropPlans(): forgets every definePlan() id (the TypeScript plan cache was emptied).
+// dropPlans(ids: Uint32Array): forgets those definePlan() ids (a TypeScript plan cache was
+// emptied). Ids are never reused, so a copy of the TypeScript side loaded twice (test runners
+// resetting modules, two bundles) cannot drop or install another copy's plans.
 Napi::Value DropPlans(const Napi::CallbackInfo &info) {
-  GetRuntime(info.Env())->plan_codes.clear();
+  Runtime *rt = GetRuntime(info.Env());
+  auto ids = info[0].As<Napi::Uint32Array>();
+  for (size_t i = 0; i < ids.ElementLength(); i++) rt->plan_codes.erase(ids[i]);
   return info.Env().Undefined();
 }
 
@@ -199,8 +206,8 @@ Napi::Value DropPlans(const Napi::CallbackInfo &info) {
 Napi::Value Install(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Runtime *rt = GetRuntime(env);
-  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
-  if (id >= rt->plan_codes.size()) {
+  auto code = rt->plan_codes.find(info[0].As<Napi::Number>().Uint32Value());
+  if (code == rt->plan_codes.end()) {
     Napi::Error::New(env, "Internal error: unknown call plan").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -215,7 +222,7 @@ Napi::Value Install(const Napi::CallbackInfo &info) {
     target = reinterpret_cast<void *>((uintptr_t)info[2].As<Napi::BigInt>().Uint64Value(&lossless));
   }
   auto *plan = new CallPlan();
-  static_cast<PlanCode &>(*plan) = *rt->plan_codes[id];
+  static_cast<PlanCode &>(*plan) = *code->second;
   plan->rt = rt;
   LinkPlan(lib, plan);
   plan->target = target;

@@ -671,8 +671,13 @@ std::atomic<uint32_t> g_signals_seen{0};  // lets InstallSignal check that its s
 // The V8 states in which the interrupted JS thread may run callbacks: inside an API callback
 // (a declared function's call into foreign code), not in GC, compilation or other V8 work.
 // Before V8 12 an API callback runs in the EXTERNAL state; from V8 12 (Node 22) API callbacks
-// are entered without a state change and report JS. JS code itself never sits at a system
-// call instruction, which the handler also requires.
+// are entered without a state change and report JS, as V8's own runtime functions do. So from
+// V8 12 the state no longer tells a wait in the foreign code from one inside JS that the foreign
+// code itself started through Node-API (say Atomics.wait); that case, which the README lists
+// as unsupported, was refused before V8 12 and is not from it. (Clearing `in_native` whenever
+// V8 is entered through its API would refuse it, but V8 has no hook for the return from such
+// an entry, so the rest of the native call could not be served either: a C function that ran
+// JS through Node-API and then waited for a thread calling back would deadlock.)
 bool ServiceableVmState(v8::StateTag state) {
 #if V8_MAJOR_VERSION >= 12
   return state == v8::EXTERNAL || state == v8::JS;

@@ -98,7 +98,8 @@ struct Runtime {
   std::vector<uint8_t *> async_pool;  // resident arenas of async calls
   AsyncPool *async = nullptr;           // worker threads, started by the first async call
   std::unordered_set<CallPlan *> plans;  // live declared functions, deleted at teardown
-  std::vector<std::unique_ptr<PlanCode>> plan_codes;  // by definePlan() id, until dropPlans()
+  std::unordered_map<uint32_t, std::unique_ptr<PlanCode>> plan_codes;  // by definePlan() id, until dropPlans()
+  uint32_t next_plan_id = 0;
   // Callbacks (callback.cc). Slots of transient callbacks held by calls in progress, released
   // when their call returns; `attention` is raised when a callback threw or when callbacks from
   // other threads are queued, and checked once after each native call; `in_native` is set
