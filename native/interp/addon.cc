@@ -399,13 +399,13 @@ Napi::Object Layout(Napi::Env env) {
   frame.Set("flags", CP_I386_FLAGS_OFFSET);
   frame.Set("stack", CP_I386_STACK_OFFSET);
   // The return area and the st(0) kinds, compared with src/abi/i386_sysv.ts's RET and X87.
-  Napi::Object i386 = Napi::Object::New(env);
-  i386.Set("retInt", CP_I386_RET_EAX);
-  i386.Set("retEdx", CP_I386_RET_EDX);
-  i386.Set("retFloat", CP_I386_RET_ST0);
-  i386.Set("x87Float", CP_I386_X87_FLOAT);
-  i386.Set("x87Double", CP_I386_X87_DOUBLE);
-  o.Set("i386", i386);
+  Napi::Object ia32_layout = Napi::Object::New(env);
+  ia32_layout.Set("retInt", CP_I386_RET_EAX);
+  ia32_layout.Set("retEdx", CP_I386_RET_EDX);
+  ia32_layout.Set("retFloat", CP_I386_RET_ST0);
+  ia32_layout.Set("x87Float", CP_I386_X87_FLOAT);
+  ia32_layout.Set("x87Double", CP_I386_X87_DOUBLE);
+  o.Set("i386", ia32_layout);
 #endif
   o.Set("isa", CP_ISA);
   o.Set("frame", frame);
