@@ -605,6 +605,11 @@ t.test('a thread calls back while the JS thread is blocked in the native call', 
 
   const boom = new Error('from a thread');
   t.throws(() => sync(() => { throw boom; }, 1), boom, 'an exception reaches the blocked call');
+
+  // C code that first ran JS itself through Node-API, then waits for a thread calling back:
+  // the wait is still served (the JS it ran has returned).
+  const napiThenWait = cbs.func('int32_t cbs_napi_then_wait(void *env, const char *script, ThreadCb *cb, int32_t v)');
+  t.equal(napiThenWait(koffi.node.env, '6 * 7', (v) => v + 1, 99), 142, 'after re-entering JS through Node-API');
   t.end();
 });
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "callbacks.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stddef.h>
@@ -185,4 +186,43 @@ int32_t cbs_call_while_locked(int32_t (*cb)(int32_t), int32_t v)
   pthread_mutex_destroy(&c.lock);
   sem_destroy(&c.started);
   return c.result;
+}
+
+/* Node-API, looked up in the running process rather than linked: this library is also loaded
+   outside Node by the C self-checks. Status 0 is napi_ok. */
+typedef int (*napi_create_string_utf8_fn)(void *env, const char *str, size_t length, void **result);
+typedef int (*napi_run_script_fn)(void *env, void *script, void **result);
+typedef int (*napi_get_value_int32_fn)(void *env, void *value, int32_t *result);
+
+struct thread_call {
+  int32_t (*cb)(int32_t);
+  int32_t v;
+  int32_t result;
+};
+
+static void *thread_call_main(void *arg)
+{
+  struct thread_call *c = arg;
+  c->result = c->cb(c->v);
+  return NULL;
+}
+
+int32_t cbs_napi_then_wait(void *env, const char *script, int32_t (*cb)(int32_t), int32_t v)
+{
+  napi_create_string_utf8_fn create_string = (napi_create_string_utf8_fn)dlsym(RTLD_DEFAULT, "napi_create_string_utf8");
+  napi_run_script_fn run_script = (napi_run_script_fn)dlsym(RTLD_DEFAULT, "napi_run_script");
+  napi_get_value_int32_fn get_int32 = (napi_get_value_int32_fn)dlsym(RTLD_DEFAULT, "napi_get_value_int32");
+  void *source, *value;
+  int32_t from_script;
+  struct thread_call c = {cb, v, 0};
+  pthread_t thread;
+  if (!create_string || !run_script || !get_int32)
+    return -1001;
+  if (create_string(env, script, (size_t)-1, &source) != 0 || run_script(env, source, &value) != 0 ||
+      get_int32(env, value, &from_script) != 0)
+    return -1002;
+  if (pthread_create(&thread, NULL, thread_call_main, &c) != 0)
+    return -1003;
+  pthread_join(thread, NULL);
+  return from_script + c.result;
 }

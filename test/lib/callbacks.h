@@ -78,5 +78,9 @@ CPTEST_EXPORT int cbs_threads_join(void *handle);
 /* The JS thread waits on a mutex held by a thread that calls cb(v) while holding it; returns
  * what cb returned. Exercises a callback served while the JS thread blocks in a futex. */
 CPTEST_EXPORT int32_t cbs_call_while_locked(int32_t (*cb)(int32_t), int32_t v);
+/* Runs `script` through Node-API (env: koffi.node.env), then blocks in pthread_join while a
+   new thread calls cb(v). Returns the script's int32 result plus cb's; -1001 to -1003 when
+   Node-API is missing, a Node-API step fails or the thread cannot start. */
+CPTEST_EXPORT int32_t cbs_napi_then_wait(void *env, const char *script, int32_t (*cb)(int32_t), int32_t v);
 
 #endif
