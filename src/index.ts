@@ -127,10 +127,13 @@ export const os = { errno: Object.freeze(native.errnoTable()) };
 
 export { config };
 
-/** disposed: results disposed so far; callbacks: registered callbacks; async: async calls in flight. */
-export function stats(): { disposed: number; callbacks: number; async: number } {
+/**
+ * disposed: results disposed so far; callbacks: registered callbacks; async: async calls in
+ * flight; functions: declared functions alive (each is freed when it and its .async are collected).
+ */
+export function stats(): { disposed: number; callbacks: number; async: number; functions: number } {
   const s = native.stats();
-  return { disposed: s.disposed + disposedInJs, callbacks: callbackStats().registered, async: s.async };
+  return { disposed: s.disposed + disposedInJs, callbacks: callbackStats().registered, async: s.async, functions: s.functions };
 }
 
 export function address(value: unknown): bigint {

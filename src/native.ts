@@ -31,7 +31,7 @@ export interface NativeAddon {
              dispose: number, names?: string[], offsets?: number[], types?: number[], counters?: number[]): number;
   errnoTable(): Record<string, number>;
   config(values?: Record<string, number>): Record<string, number>;
-  stats(): { disposed: number; async: number };
+  stats(): { disposed: number; async: number; functions: number };
   address(value: unknown): bigint | null;
   layout: NativeLayout;
   memory: {

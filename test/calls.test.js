@@ -503,3 +503,36 @@ t.test('stack alignment at the call', (t) => {
   t.equal(f(1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9), 0);
   t.end();
 });
+
+t.test('declared functions are freed when collected, not before (child, --expose-gc)', (t) => {
+  const { spawnSync } = require('node:child_process');
+  const { nodePath } = require('./support/env.js');
+  const src = `
+    'use strict';
+    const koffi = require(${JSON.stringify(require.resolve('..'))});
+    const lib = koffi.load(${JSON.stringify(paths.cptest)});
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    (async () => {
+      const base = koffi.stats().functions;
+      const kept = lib.func('int add_int(int, int)');
+      const asyncOnly = lib.func('int add_int(int, int)').async; // its function is dropped
+      for (let i = 0; i < 3000; i++) lib.func(i % 2 ? 'int add_int(int, int)' : 'double add_double(double, double)');
+      const declared = koffi.stats().functions - base;
+      for (let i = 0; i < 6; i++) { global.gc(); await settle(); }
+      const left = koffi.stats().functions - base;
+      const sum = await new Promise((resolve, reject) => asyncOnly(40, 2, (e, v) => (e ? reject(e) : resolve(v))));
+      console.log(JSON.stringify({ declared, left, sync: kept(1, 2), sum }));
+    })();
+  `;
+  const r = spawnSync(nodePath, ['--expose-gc', '-e', src], { encoding: 'utf8', timeout: 60000 });
+  t.equal(r.status, 0, `child exit 0 (stderr: ${(r.stderr || '').slice(0, 500)})`);
+  const line = (r.stdout || '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const out = line ? JSON.parse(line) : {};
+  t.equal(out.declared, 3002, 'every declaration counted');
+  // The kept function and the one whose .async is kept stay (the async call below needs it);
+  // the 3,000 dropped ones are freed (a few may outlive six collections).
+  t.ok(out.left >= 2 && out.left < 50, `dropped functions freed, kept ones not (${out.left} left)`);
+  t.equal(out.sync, 3);
+  t.equal(out.sum, 42, 'an async function outlives the function it came from');
+  t.end();
+});

@@ -358,6 +358,7 @@ Napi::Value Stats(const Napi::CallbackInfo &info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("disposed", Napi::Number::New(info.Env(), (double)rt->disposed));
   out.Set("async", Napi::Number::New(info.Env(), (double)rt->async_in_flight));
+  out.Set("functions", Napi::Number::New(info.Env(), (double)rt->plans.size()));
   return out;
 }
 
