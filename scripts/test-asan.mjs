@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { cxxDialect } from './node-dialect.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -24,8 +25,6 @@ for (const [condition, extra] of target.conditions ?? []) {
   if (m && m[1] === process.arch) sources.push(...(extra.sources ?? []));
 }
 const nodeInclude = process.env.CALLPLAN_NODE_INCLUDE || join(dirname(process.execPath), '..', 'include', 'node');
-// The dialect Node's common.gypi builds addons with (node-gyp's choice; gnu++20 from Node 24).
-const cxxDialect = /'-std=(gnu\+\+\d+)'/.exec(existsSync(join(nodeInclude, 'common.gypi')) ? readFileSync(join(nodeInclude, 'common.gypi'), 'utf8') : '')?.[1] ?? 'gnu++17';
 // Node's and node-addon-api's headers are system headers: their warnings are not ours.
 const includes = [...[nodeInclude, dirname(require.resolve('node-addon-api/package.json'))].map((i) => `-isystem${i}`), `-I${join(root, 'native', 'interp')}`];
 const defines = target.defines.map((d) => `-D${d}`);
@@ -49,7 +48,7 @@ if (stale()) {
     const obj = join(out, src.replace(/[/.]/g, '_') + '.o');
     const isAsm = src.endsWith('.S');
     const args = [
-      ...(isAsm ? [] : [`-std=${cxxDialect}`, '-fno-exceptions']), '-O1', '-g', '-fPIC', '-Wall', '-Wextra', '-Werror',
+      ...(isAsm ? [] : [`-std=${cxxDialect(nodeInclude)}`, '-fno-exceptions']), '-O1', '-g', '-fPIC', '-Wall', '-Wextra', '-Werror',
       ...sanitize, ...defines, ...includes, '-c', join(root, src), '-o', obj,
     ];
     execFileSync(cxx, args, { stdio: 'inherit' });

@@ -27,6 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cxxDialect } from './node-dialect.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const crossDir = path.resolve(process.env.CALLPLAN_CROSS_DIR || path.join(root, '.cross'));
@@ -245,13 +246,6 @@ function gypVariables(nodeInclude) {
     for (const [k, v] of Object.entries(readGyp(p).variables ?? {})) vars[k.replace(/%$/, '')] = v;
   }
   return { ...vars, OS: 'linux', target_arch: cfg.arch ?? isa };
-}
-
-// The C++ dialect Node's common.gypi compiles addons with (gnu++20 from Node 24, whose V8
-// headers require it); gnu++17 when the headers do not say.
-function cxxDialect(nodeInclude) {
-  const gypi = readText(path.join(nodeInclude, 'common.gypi')) ?? '';
-  return /'-std=(gnu\+\+\d+)'/.exec(gypi)?.[1] ?? 'gnu++17';
 }
 
 // ------------------------------------------------------------------------------ steps

@@ -189,8 +189,7 @@ export class Library {
 
 export function declare(handle: LibraryHandle, sig: Signature): Function {
   checkCString(sig.name, 'Function name');
-  // Variadic declarations need the address for every list of extra types they meet.
-  return declareAt(handle, sig.variadic ? native.symbol(handle, sig.name) : null, sig);
+  return declareAt(handle, null, sig);
 }
 
 /**
@@ -215,50 +214,51 @@ export function declareAt(handle: LibraryHandle, address: bigint | null, sig: Si
   return dispose ? withDisposer(fn, sig, dispose) : fn;
 }
 
-// fn.async and fn.info of installed functions are made on first read: most declared functions
-// never use them. The accessors are shared by every function (so all of them share one V8 map)
-// and find the function's plan and signature through native.asyncOf and native.signatureOf.
-// The first read, or a write, turns each into a plain data property, as Koffi has them.
+// fn.async and fn.info are made on first read: most declared functions never use them. The
+// accessors are shared by every declared function (so all of them share one V8 map); the first
+// read, or a write, turns each into a plain data property, as Koffi has them. Installed
+// functions are found through the addon (native.asyncOf / signatureOf), the JavaScript wrappers
+// of variadic functions and disposable results through wrapperSignatures.
+const wrapperSignatures = new WeakMap<object, Signature>();
+
 function dataProperty(fn: unknown, key: string, value: unknown): boolean {
   return Reflect.defineProperty(fn as object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 // For functions whose properties cannot be redefined any more (Object.freeze / seal /
 // preventExtensions): what the first read made, so later reads give the same value.
-const madeOnFrozen = new WeakMap<object, { async?: unknown; info?: unknown }>();
+const madeOnFrozen = new WeakMap<object, Record<string, unknown>>();
 
-function keepMade(fn: unknown, key: 'async' | 'info', value: unknown): unknown {
-  if (value === undefined || dataProperty(fn, key, value)) return value;
-  let made = madeOnFrozen.get(fn as object);
-  if (!made) madeOnFrozen.set(fn as object, (made = {}));
-  return (made[key] ??= value);
+function lazyProperty(key: string, make: (fn: unknown) => unknown): PropertyDescriptor {
+  return {
+    get(this: unknown) {
+      const kept = madeOnFrozen.get(this as object)?.[key];
+      if (kept !== undefined) return kept;
+      const value = make(this);
+      if (value === undefined || dataProperty(this, key, value)) return value;
+      let made = madeOnFrozen.get(this as object);
+      if (!made) madeOnFrozen.set(this as object, (made = {}));
+      return (made[key] = value);
+    },
+    set(this: unknown, value: unknown) {
+      dataProperty(this, key, value);
+    },
+    enumerable: true,
+    configurable: true,
+  };
 }
 
-const ASYNC_PROPERTY: PropertyDescriptor = {
-  get(this: unknown) {
-    const made = madeOnFrozen.get(this as object)?.async;
-    return made !== undefined ? made : keepMade(this, 'async', native.asyncOf(this));
-  },
-  set(this: unknown, value: unknown) {
-    dataProperty(this, 'async', value);
-  },
-  enumerable: true,
-  configurable: true,
-};
+const ASYNC_PROPERTY = lazyProperty('async', (fn) => native.asyncOf(fn));
+const INFO_PROPERTY = lazyProperty('info', (fn) => {
+  const sig = (native.signatureOf(fn) as Signature | undefined) ?? wrapperSignatures.get(fn as object);
+  return sig === undefined ? undefined : infoOf(sig);
+});
 
-const INFO_PROPERTY: PropertyDescriptor = {
-  get(this: unknown) {
-    const made = madeOnFrozen.get(this as object)?.info;
-    if (made !== undefined) return made;
-    const sig = native.signatureOf(this) as Signature | undefined;
-    return sig === undefined ? undefined : keepMade(this, 'info', infoOf(sig));
-  },
-  set(this: unknown, value: unknown) {
-    dataProperty(this, 'info', value);
-  },
-  enumerable: true,
-  configurable: true,
-};
+// A JavaScript wrapper standing for the declared function `sig`: its fn.info.
+function defineInfo(fn: Function, sig: Signature): void {
+  wrapperSignatures.set(fn, sig);
+  Object.defineProperty(fn, 'info', INFO_PROPERTY);
+}
 
 function infoOf(sig: Signature): FunctionInfo {
   return {
@@ -305,22 +305,6 @@ function withDisposer(raw: Function, sig: Signature, dispose: (p: bigint) => voi
   });
   defineInfo(fn, sig);
   return fn;
-}
-
-// JavaScript wrappers (disposers, variadic functions) have a closure of their own.
-function defineInfo(fn: Function, sig: Signature): void {
-  Object.defineProperty(fn, 'info', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = infoOf(sig);
-      dataProperty(fn, 'info', value);
-      return value;
-    },
-    set(value: unknown) {
-      dataProperty(fn, 'info', value);
-    },
-  });
 }
 
 // Variadic calls take (type, value) pairs after the fixed arguments; each distinct list of

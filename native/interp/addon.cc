@@ -123,10 +123,7 @@ void DeletePlan(napi_env, void *data, void *) {
   delete plan;
 }
 
-// A declared function's holder: the plan (its V8 callback data) and the signature that JS reads
-// back for fn.info. Declared functions point at it through a private symbol.
-enum HolderField : int { kHolderPlan, kHolderSignature, kHolderFields };
-
+// Declared functions point at their holder through a private symbol (Runtime::plan_key).
 v8::Local<v8::Object> HolderOf(v8::Isolate *isolate, Runtime *rt, v8::Local<v8::Value> fn) {
   v8::Local<v8::Value> holder;
   // Private symbols are not forwarded by proxies: look at what a proxy wraps.

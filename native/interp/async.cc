@@ -361,7 +361,7 @@ size_t Runtime::AsyncBlockSize() const { return (size_t)(config.async_stack_size
 // fn.async(...args, callback) or fn.async(...args) -> Promise.
 void InvokeAsync(const v8::FunctionCallbackInfo<v8::Value> &info) {
   v8::Isolate *isolate = info.GetIsolate();
-  CallPlan *plan = GetFieldPointer<CallPlan>(info.Data().As<v8::Object>(), 0, FieldKind::kCallPlan);
+  CallPlan *plan = GetFieldPointer<CallPlan>(info.Data().As<v8::Object>(), kHolderPlan, FieldKind::kCallPlan);
   Runtime *rt = plan->rt;
   uint32_t argc = (uint32_t)info.Length();
   bool with_callback = argc == plan->nargs + 1 && info[(int)plan->nargs]->IsFunction();

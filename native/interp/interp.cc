@@ -138,7 +138,7 @@ void Invoke(const v8::FunctionCallbackInfo<v8::Value> &info) {
 #define SET_NULL() result.SetNull()
 #define SET_UNDEFINED() result.SetUndefined()
 
-  CallPlan *plan = GetFieldPointer<CallPlan>(info.Data().As<v8::Object>(), 0, FieldKind::kCallPlan);
+  CallPlan *plan = GetFieldPointer<CallPlan>(info.Data().As<v8::Object>(), kHolderPlan, FieldKind::kCallPlan);
   v8::Isolate *isolate = info.GetIsolate();
   // An unloaded library's plans have nargs set to kUnloadedArity, so one compare covers both.
   if ((uint32_t)info.Length() != plan->nargs) {

@@ -124,6 +124,10 @@ struct PlanCode {
   bool has_output = false;             // async calls keep their JS arguments alive until completion
 };
 
+// The callback data of a declared function and of its .async: an object holding the CallPlan
+// (tagged FieldKind::kCallPlan) and the signature that JS reads back for fn.info.
+enum HolderField : int { kHolderPlan, kHolderSignature, kHolderFields };
+
 // A declared function: its plan plus what calls and error messages need.
 struct CallPlan : PlanCode {
   Runtime *rt = nullptr;
