@@ -10,6 +10,7 @@
         "native/interp/memory.cc",
         "native/interp/async.cc",
         "native/interp/callback.cc",
+        "native/interp/scope.cc",
         "native/interp/poll.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/interp"],

@@ -19,7 +19,7 @@ interface CallbackAddon {
   defineCallback(words: Uint32Array, name: string, loader?: Function, buffer?: ArrayBuffer, stored?: object): number;
   register(fn: Function, proto: number): bigint;
   unregister(ptr: bigint): void;
-  callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint };
+  callbackStats(): CallbackStats;
   nodeEnv(): bigint;
   pollOpen(fd: number): PollToken;
   pollStart(handle: PollToken, events: number, fn: Function, owner: object): void;
@@ -263,7 +263,23 @@ export function unregister(ptr: unknown): void {
 }
 
 /** Trampoline use, for tests and koffi.stats(). */
-export function callbackStats(): { registered: number; transient: number; capacity: number; free: number; signal: number; table: bigint } {
+/** What the addon reports of its callbacks, for tests and diagnostics. */
+export interface CallbackStats {
+  registered: number;
+  transient: number;
+  capacity: number;
+  free: number;
+  signal: number;
+  /** The dispatcher opens its handle scopes itself (native/interp/scope.h). */
+  inlineScopes: boolean;
+  /** Callback scopes closed through V8 after V8 added a block of handles. */
+  grownScopes: number;
+  /** V8's count of live handles on this thread. */
+  handles: number;
+  table: bigint;
+}
+
+export function callbackStats(): CallbackStats {
   return addon.callbackStats();
 }
 

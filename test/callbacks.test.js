@@ -735,12 +735,85 @@ t.test('threads: late calls and process exit (child processes)', (t) => {
       const blocked = lib.func('int thread_call_cb_sync(CbW *cb, int v)')((v) => v * 2, 21);
       const stress = cbs.func('int cbs_threads_sync(CbT *cb, int n, int calls)')((x) => 3 * x + 1, 4, 250);
       koffi.register((v) => v, 'CbW *');
-      require('node:worker_threads').parentPort.postMessage([direct, blocked, stress]);
+      const inline = koffi.internal.callbacks().inlineScopes;
+      require('node:worker_threads').parentPort.postMessage([direct, blocked, stress, inline]);
     \`;
     for (let i = 0; i < 2; i++) new Worker(src, { eval: true }).on('message', (m) => console.log(JSON.stringify(m)));
   `], { encoding: 'utf8', timeout: 60000 });
   exitedCleanly(t, r, 'two workers with callbacks');
-  t.same(r.stdout.trim().split('\n'), ['[42,42,0]', '[42,42,0]'], 'both workers got their results');
+  t.same(r.stdout.trim().split('\n'), ['[42,42,0,true]', '[42,42,0,true]'], 'both workers got their results, with inline handle scopes');
+  t.end();
+});
+
+// ---------------------------------------------------------------------------------------
+// Handle scopes
+// ---------------------------------------------------------------------------------------
+
+// cbs_call_wide: each call converts 3,000 int32 each way, a handle apiece, more than one of
+// V8's handle blocks holds, so the callback's scope closes through V8 (CloseGrownScope).
+const WIDE_N = 3000;
+function wideExpected(seed, n) {
+  let sum = 0;
+  for (let call = 0; call < n; call++) sum += 2 * (WIDE_N * (seed + call) + (WIDE_N * (WIDE_N - 1)) / 2);
+  return sum;
+}
+const WIDE_DECL = `
+  koffi.struct('CbsWide', { v: koffi.array('int32_t', ${WIDE_N}) });
+  koffi.proto('CbsWide WideCb(CbsWide w)');
+  const callWide = cbs.func('int64_t cbs_call_wide(WideCb *cb, int32_t seed, int32_t n)');
+  const doubled = (w) => ({ v: Array.from(w.v, (x) => 2 * x) });
+`;
+
+t.test('the dispatcher opens its handle scope inline, and V8 frees the blocks a callback adds', (t) => {
+  const before = koffi.internal.callbacks();
+  t.equal(before.inlineScopes, true, "V8's handle-scope record was found and proved at load");
+  const callWide = new Function('koffi', 'cbs', `${WIDE_DECL}; return { callWide, doubled };`)(koffi, cbs);
+  let calls = 0;
+  const r = callWide.callWide((w) => { calls++; return callWide.doubled(w); }, 7, 40);
+  t.equal(Number(r), wideExpected(7, 40), 'every struct went through both ways');
+  t.equal(calls, 40);
+  t.ok(koffi.internal.callbacks().grownScopes - before.grownScopes >= 40, 'each call grew its scope and closed it through V8');
+  // Nested: a wide callback that itself calls C that calls back, in scopes V8 opens in between.
+  koffi.proto('int NestI(int)');
+  const nested = lib.func('long long call_cb_i32(NestI *cb, int v)');
+  const r2 = callWide.callWide((w) => {
+    const inner = nested((v) => v + 1, w.v[0]);
+    return { v: Array.from(w.v, (x) => x + inner - w.v[0] - 1 + x) };
+  }, 3, 5);
+  t.equal(Number(r2), wideExpected(3, 5), 'a nested native call inside a grown scope');
+  // Thousands of small callbacks after that: the handle area is where it should be.
+  const sorted = new Int32Array(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 2000));
+  koffi.proto('int ScopeCmp(const void *a, const void *b)');
+  const qsort = libc.func('void qsort(void *base, size_t n, size_t size, ScopeCmp *cmp)');
+  qsort(sorted, sorted.length, 4, (a, b) => koffi.decode(a, 'int32_t') - koffi.decode(b, 'int32_t'));
+  t.ok(sorted.every((v, i) => v === i), 'qsort with a JS comparator still sorts');
+  // Each callback gives back its handles: V8's count is the same at the first and the last of
+  // many callbacks of one native call, with and without a grown scope in between.
+  koffi.proto('int CountCb(int i)');
+  const nTimes = lib.func('long long call_cb_n_times(CountCb *cb, int n)');
+  const counts = [];
+  nTimes((i) => { if (i === 1 || i === 4999) counts.push(koffi.internal.callbacks().handles); return i; }, 5000);
+  t.equal(counts.length, 2);
+  t.equal(counts[1], counts[0], 'no handle left behind by 5,000 callbacks');
+  const wideCounts = [];
+  callWide.callWide((w) => { wideCounts.push(koffi.internal.callbacks().handles); return callWide.doubled(w); }, 1, 6);
+  t.equal(new Set(wideCounts).size, 1, 'nor by grown scopes', { wideCounts });
+  t.end();
+});
+
+t.test('CALLPLAN_PLAIN_HANDLE_SCOPES=1: v8::HandleScope, same results', (t) => {
+  const r = child(`
+    ${WIDE_DECL}
+    const r = callWide(doubled, 7, 40);
+    const sorted = new Int32Array(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 2000));
+    koffi.proto('int PlainCmp(const void *a, const void *b)');
+    libc.func('void qsort(void *base, size_t n, size_t size, PlainCmp *cmp)')(sorted, sorted.length, 4,
+      (a, b) => koffi.decode(a, 'int32_t') - koffi.decode(b, 'int32_t'));
+    const s = koffi.internal.callbacks();
+    console.log(JSON.stringify([Number(r), sorted.every((v, i) => v === i), s.inlineScopes, s.grownScopes]));
+  `, { env: { CALLPLAN_PLAIN_HANDLE_SCOPES: '1' } });
+  exitedCleanly(t, r, 'plain scopes');
+  t.same(JSON.parse(r.stdout), [wideExpected(7, 40), true, false, 0], 'same sums, sorted, no inline scopes and none grown');
   t.end();
 });
 

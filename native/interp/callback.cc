@@ -18,6 +18,7 @@
 #include "call.h"
 #include "convert.h"
 #include "marshal.h"
+#include "scope.h"
 #include "../trampolines/trampolines.h"
 
 #include <napi.h>
@@ -131,6 +132,7 @@ struct CallbackHost {
   pthread_t js_thread;
   pid_t js_tid = 0;
   void *js_thread_pointer = nullptr;  // ThreadPointer() on the JS thread
+  HandleScopeData *scope_data = nullptr;  // V8's, for the dispatcher's inline scope (scope.h), or null
   uv_async_t *async = nullptr;
   std::mutex queue_mutex;
   Request *head = nullptr;
@@ -861,7 +863,7 @@ extern "C" void cp_callback_dispatch(uint32_t index, uint8_t *frame) {
     uint8_t in_native = rt->in_native.load(std::memory_order_relaxed);
     rt->in_native.store(0, std::memory_order_relaxed);
     v8::Isolate *isolate = h->isolate;
-    v8::HandleScope scope(isolate);
+    CallbackHandleScope scope(isolate, h->scope_data);
     v8::Local<v8::Context> context = ContextOf(h);
     // The slot's function needs no handle of its own: V8 reads it once, when it enters JS, so
     // even unregister() from inside the callback, which frees the Global, comes too late to matter.
@@ -1185,6 +1187,9 @@ Napi::Value CallbackStats(const Napi::CallbackInfo &info) {
   out.Set("capacity", (double)kSlots);
   out.Set("free", (double)free_count);
   out.Set("signal", (double)G().signal);
+  out.Set("inlineScopes", h->scope_data != nullptr);
+  out.Set("grownScopes", (double)GrownScopeCount());
+  out.Set("handles", (double)v8::HandleScope::NumberOfHandles(h->isolate));
   out.Set("table", Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)cp_trampoline_table));
   return out;
 }
@@ -1274,6 +1279,7 @@ void InitCallbacks(napi_env env, napi_value exports, Runtime *rt) {
   h->js_thread = pthread_self();
   h->js_tid = (pid_t)syscall(SYS_gettid);
   h->js_thread_pointer = ThreadPointer();
+  h->scope_data = FindHandleScopeData(h->isolate);
   uv_loop_t *loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   h->async = new uv_async_t();

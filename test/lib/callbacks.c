@@ -226,3 +226,15 @@ int32_t cbs_napi_then_wait(void *env, const char *script, int32_t (*cb)(int32_t)
   pthread_join(thread, NULL);
   return from_script + c.result;
 }
+
+int64_t cbs_call_wide(CbsWide (*cb)(CbsWide), int32_t seed, int32_t n)
+{
+  static CbsWide w;
+  int64_t sum = 0;
+  for (int32_t call = 0; call < n; call++) {
+    for (int i = 0; i < CBS_WIDE_N; i++) w.v[i] = seed + i + call;
+    CbsWide r = cb(w);
+    for (int i = 0; i < CBS_WIDE_N; i++) sum += r.v[i];
+  }
+  return sum;
+}

@@ -83,4 +83,13 @@ CPTEST_EXPORT int32_t cbs_call_while_locked(int32_t (*cb)(int32_t), int32_t v);
    Node-API is missing, a Node-API step fails or the thread cannot start. */
 CPTEST_EXPORT int32_t cbs_napi_then_wait(void *env, const char *script, int32_t (*cb)(int32_t), int32_t v);
 
+/* A struct large enough that converting it takes V8 more handles than one block holds. */
+#define CBS_WIDE_N 3000
+typedef struct CbsWide {
+  int32_t v[CBS_WIDE_N];
+} CbsWide;
+/* Calls cb(w) n times, w.v[i] = seed + i + call; returns the sum of every element of every
+ * struct cb returned. */
+CPTEST_EXPORT int64_t cbs_call_wide(CbsWide (*cb)(CbsWide), int32_t seed, int32_t n);
+
 #endif
