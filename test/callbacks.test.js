@@ -801,6 +801,25 @@ t.test('the dispatcher opens its handle scope inline, and V8 frees the blocks a 
   t.end();
 });
 
+t.test('garbage collections inside callbacks see the handles of inline scopes', (t) => {
+  // A full collection walks every handle up to V8's `next`: one inside a callback, with scopes
+  // grown by a block before and after it, finds them all valid.
+  const r = child(`
+    ${WIDE_DECL}
+    let calls = 0;
+    const r = callWide((w) => { if (++calls % 3 === 0) gc(); const out = doubled(w); if (calls % 5 === 0) gc(); return out; }, 11, 30);
+    const sorted = new Int32Array(Array.from({ length: 1500 }, (_, i) => (i * 7919) % 1500));
+    koffi.proto('int GcCmp(const void *a, const void *b)');
+    let n = 0;
+    libc.func('void qsort(void *base, size_t n, size_t size, GcCmp *cmp)')(sorted, sorted.length, 4,
+      (a, b) => { if (++n % 500 === 0) gc(); return koffi.decode(a, 'int32_t') - koffi.decode(b, 'int32_t'); });
+    console.log(JSON.stringify([Number(r), sorted.every((v, i) => v === i), koffi.internal.callbacks().inlineScopes]));
+  `, { nodeArgs: ['--expose-gc'] });
+  exitedCleanly(t, r, 'collections inside callbacks');
+  t.same(JSON.parse(r.stdout), [wideExpected(11, 30), true, true]);
+  t.end();
+});
+
 t.test('CALLPLAN_PLAIN_HANDLE_SCOPES=1: v8::HandleScope, same results', (t) => {
   const r = child(`
     ${WIDE_DECL}
