@@ -270,8 +270,10 @@ export interface CallbackStats {
   capacity: number;
   free: number;
   signal: number;
-  /** The dispatcher opens its handle scopes itself (native/interp/scope.h). */
+  /** Callback handle scopes open without calls into V8 (native/interp/scope.h). */
   inlineScopes: boolean;
+  /** V8's count of open handle scopes on this thread, or -1 when its record was not found. */
+  scopeLevel: number;
   /** Callback scopes closed through V8 after V8 added a block of handles. */
   grownScopes: number;
   /** V8's count of live handles on this thread. */

@@ -1187,7 +1187,8 @@ Napi::Value CallbackStats(const Napi::CallbackInfo &info) {
   out.Set("capacity", (double)kSlots);
   out.Set("free", (double)free_count);
   out.Set("signal", (double)G().signal);
-  out.Set("inlineScopes", h->scope_data != nullptr);
+  out.Set("inlineScopes", kV8InlinesHandleScopes || h->scope_data != nullptr);
+  out.Set("scopeLevel", h->scope_data ? (double)h->scope_data->level : -1.0);
   out.Set("grownScopes", (double)GrownScopeCount());
   out.Set("handles", (double)v8::HandleScope::NumberOfHandles(h->isolate));
   out.Set("table", Napi::BigInt::New(info.Env(), (uint64_t)(uintptr_t)cp_trampoline_table));

@@ -1,13 +1,18 @@
 // Finding V8's handle-scope record (see scope.h) and proving it before the dispatcher uses it.
 //
-// The record is a field of the isolate whose offset V8 does not publish. It is found by what a
-// real v8::HandleScope does to the isolate: its bytes are read before and after one is opened,
-// and exactly one place may hold the `next` and `limit` that the scope saved, followed by a
-// level that went up by one. Then every operation the dispatcher relies on is tried against
-// V8's own: handles land at `next`, an inline scope nests with V8's and gives back what it
-// took, a scope that V8 had to grow by a block closes through V8, and V8's scope puts
-// everything back as found. Any surprise (another V8, another layout, three attempts over)
-// leaves the dispatcher on v8::HandleScope. CALLPLAN_PLAIN_HANDLE_SCOPES=1 forces that.
+// The record is a field of the isolate. From V8 12 its offset is published
+// (Internals::kIsolateHandleScopeDataOffset); before, it is found by what a real
+// v8::HandleScope does to the isolate: the isolate's bytes are read (through /proc/self/mem,
+// which reports unreadable or unmapped pages as a short read instead of faulting) before and
+// after one is opened, and exactly one place may hold the `next` and `limit` that the scope
+// saved, followed by a level that went up by one. Either way every operation the dispatcher
+// relies on is then tried against V8's own: handles land at `next`, an inline scope nests with
+// V8's and gives back what it took, a scope that V8 had to grow by a block closes through V8,
+// and V8's scope puts everything back as found. Any surprise (another V8, another layout, three
+// attempts over) leaves the dispatcher on v8::HandleScope. CALLPLAN_PLAIN_HANDLE_SCOPES=1,
+// read when the addon is loaded, forces that.
+#define _FILE_OFFSET_BITS 64  // pread() offsets are addresses, above 2 GB on 32-bit ISAs too
+
 #include "scope.h"
 
 #include <fcntl.h>
@@ -24,17 +29,20 @@ namespace callplan {
 namespace {
 
 constexpr size_t kWord = sizeof(void *);
-constexpr size_t kMaxIsolateBytes = 256 << 10;  // V8 11 has the record at 57 KB
+constexpr size_t kScanBytes = 128 << 10;  // V8 11 on x86-64 has the record at 57 KB
 constexpr int kAttempts = 3;
 
 std::atomic<uint64_t> g_grown{0};
 
-// Reads the isolate's bytes through /proc/self/mem: the span runs past the isolate into
-// whatever follows it, where a page may be unreadable (V8 reserves address space without
-// access), which the kernel reports as a short read rather than a fault. Returns the whole
-// words read.
-size_t ReadIsolate(int mem, const void *from, std::vector<uintptr_t> &to) {
-  ssize_t got = pread64(mem, to.data(), to.size() * kWord, (off64_t)(uintptr_t)from);
+// Once, when the addon is loaded: getenv() on a Worker thread could race with setenv().
+const bool g_plain_requested = [] {
+  const char *plain = getenv("CALLPLAN_PLAIN_HANDLE_SCOPES");
+  return plain && *plain && strcmp(plain, "0") != 0;
+}();
+
+// Reads `count` words at `from` into `to` through /proc/self/mem; the number of words read.
+size_t ReadWords(int mem, const void *from, uintptr_t *to, size_t count) {
+  ssize_t got = pread(mem, to, count * kWord, (off_t)(uintptr_t)from);
   return got > 0 ? (size_t)got / kWord : 0;
 }
 
@@ -46,44 +54,50 @@ void *SlotOf(v8::Local<T> local) {
   return slot;
 }
 
-// Whether the record is at `*found`, proved as described above.
-bool TryFind(v8::Isolate *isolate, int mem, size_t words, size_t *found) {
-  std::vector<uintptr_t> before(words), after(words);
-  bool read = ReadIsolate(mem, isolate, before) == words;
+// Whether the record is at *offset, proved as described above. With `scan`, the offset is
+// looked for in the first `words` words of the isolate (read through `mem`); without, it is
+// the one given.
+bool TryRecord(v8::Isolate *isolate, int mem, size_t words, bool scan, size_t *offset) {
+  std::vector<uintptr_t> before(scan ? words : 0), after(scan ? words : 0);
+  bool ok = !scan || ReadWords(mem, isolate, before.data(), words) == words;
   alignas(v8::HandleScope) unsigned char bytes[sizeof(v8::HandleScope)];
   auto *outer = ::new (static_cast<void *>(bytes)) v8::HandleScope(isolate);
-  read = read && ReadIsolate(mem, isolate, after) == words;
+  ok = ok && (!scan || ReadWords(mem, isolate, after.data(), words) == words);
   void *saved[3];  // what v8::HandleScope keeps: the isolate, the previous next and limit
   memcpy(saved, bytes, sizeof(saved));
   void **next = static_cast<void **>(saved[1]);
   void **limit = static_cast<void **>(saved[2]);
-
-  size_t offset = 0;
   // Room for the handles made below without a new block.
-  bool ok = read && saved[0] == static_cast<void *>(isolate) && next && limit && limit - next > 8;
-  // The one place that held next and limit and whose level went up by one. Other words may
-  // change meanwhile (other threads write to the isolate and to what follows it).
-  if (ok) {
+  ok = ok && saved[0] == static_cast<void *>(isolate) && next && limit && limit - next > 8;
+
+  int level = 0;
+  if (ok && scan) {
+    // The one place that held next and limit and whose level went up by one. Other words may
+    // change meanwhile (other threads write to the isolate and to what follows it).
     size_t matches = 0;
     for (size_t i = 2; i < words; i++)
       if (before[i - 2] == (uintptr_t)next && before[i - 1] == (uintptr_t)limit && after[i - 2] == (uintptr_t)next &&
           after[i - 1] == (uintptr_t)limit && after[i] == before[i] + 1) {
         matches++;
-        offset = (i - 2) * kWord;
+        *offset = (i - 2) * kWord;
+        memcpy(&level, &after[i], sizeof(level));  // the low half of the word on 64-bit ISAs
       }
     ok = matches == 1;
   }
-  auto *data = reinterpret_cast<HandleScopeData *>(reinterpret_cast<char *>(isolate) + offset);
-  int level = ok ? data->level : 0;
-  if (ok) {
-    int was;
-    memcpy(&was, reinterpret_cast<const char *>(before.data()) + offset + 2 * kWord, sizeof(was));
-    ok = was == level - 1 && data->next == next && data->limit == limit;
+  auto *data = reinterpret_cast<HandleScopeData *>(reinterpret_cast<char *>(isolate) + *offset);
+  if (ok && !scan) {
+    ok = data->next == next && data->limit == limit;
+    level = data->level;
   }
-  // Handles land at `next`.
+  // Handles land at `next`. A place found by scanning is watched through /proc until V8 has
+  // been seen writing to it, which proves it is V8's and mapped.
   if (ok) {
     v8::Local<v8::Value> first = v8::Integer::New(isolate, 1);
-    ok = SlotOf(first) == next && data->next == next + 1;
+    uintptr_t now[3] = {};
+    ok = SlotOf(first) == next &&
+         (scan ? ReadWords(mem, data, now, 3) == 3 && now[0] == (uintptr_t)(next + 1) && now[1] == (uintptr_t)limit
+               : data->next == next + 1 && data->limit == limit) &&
+         data->level == level;
   }
   // An inline scope nests with V8's and gives back what it took.
   if (ok) {
@@ -112,9 +126,7 @@ bool TryFind(v8::Isolate *isolate, int mem, size_t words, size_t *found) {
     ok = ok && data->level == level && data->next == next + 1 && data->limit == limit;
   }
   outer->~HandleScope();
-  ok = ok && data->level == level - 1 && data->next == next && data->limit == limit;
-  *found = offset;
-  return ok;
+  return ok && data->level == level - 1 && data->next == next && data->limit == limit;
 }
 
 }  // namespace
@@ -124,36 +136,44 @@ HandleScopeData *FindHandleScopeData(v8::Isolate *isolate) {
   (void)isolate;
   return nullptr;
 #else
-  if (sizeof(v8::HandleScope) != 3 * kWord) return nullptr;
-  const char *plain = getenv("CALLPLAN_PLAIN_HANDLE_SCOPES");
-  if (plain && *plain && strcmp(plain, "0") != 0) return nullptr;
+  if (g_plain_requested || sizeof(v8::HandleScope) != 3 * kWord) return nullptr;
+  v8::HandleScope scope(isolate);
+#if V8_MAJOR_VERSION >= 12
+  constexpr bool scan = false;
+  size_t offset = v8::internal::Internals::kIsolateHandleScopeDataOffset;
+  int mem = -1;
+  size_t words = 0;
+#else
+  constexpr bool scan = true;
+  size_t offset = 0;
   int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   if (mem < 0) return nullptr;
-  v8::HandleScope scope(isolate);
-  std::vector<uintptr_t> probe(kMaxIsolateBytes / kWord);
-  size_t words = ReadIsolate(mem, isolate, probe);
+  std::vector<uintptr_t> probe(kScanBytes / kWord);
+  size_t words = ReadWords(mem, isolate, probe.data(), probe.size());
+#endif
   HandleScopeData *data = nullptr;
-  for (int attempt = 0; attempt < kAttempts && words >= 3 && !data; attempt++) {
-    size_t offset;
-    if (TryFind(isolate, mem, words, &offset))
+  for (int attempt = 0; attempt < kAttempts && (!scan || words >= 3) && !data; attempt++) {
+    if (TryRecord(isolate, mem, words, scan, &offset))
       data = reinterpret_cast<HandleScopeData *>(reinterpret_cast<char *>(isolate) + offset);
     // Next time from elsewhere in the block, should this spot be too near its end.
     for (int i = 0; i < 16; i++) (void)v8::Integer::New(isolate, i);
   }
-  close(mem);
+  if (mem >= 0) close(mem);
   return data;
 #endif
 }
 
+#if V8_MAJOR_VERSION < 14
 void CloseGrownScope(v8::Isolate *isolate, void **prev_next, void **prev_limit) {
   g_grown.fetch_add(1, std::memory_order_relaxed);
-  // A v8::HandleScope is these three words (checked by FindHandleScopeData); its destructor
-  // puts next and limit back and frees the blocks added since.
+  // A v8::HandleScope is these three words (checked by FindHandleScopeData); its destructor,
+  // a call into V8 up to V8 13, puts next and limit back and frees the blocks added since.
   void *words[3] = {isolate, prev_next, prev_limit};
   alignas(v8::HandleScope) unsigned char bytes[std::max(sizeof(v8::HandleScope), sizeof(words))];
   memcpy(bytes, words, sizeof(words));
   reinterpret_cast<v8::HandleScope *>(bytes)->~HandleScope();
 }
+#endif
 
 uint64_t GrownScopeCount() { return g_grown.load(std::memory_order_relaxed); }
 
