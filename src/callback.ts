@@ -262,7 +262,6 @@ export function unregister(ptr: unknown): void {
   addon.unregister(ptr);
 }
 
-/** Trampoline use, for tests and koffi.stats(). */
 /** What the addon reports of its callbacks, for tests and diagnostics. */
 export interface CallbackStats {
   registered: number;
@@ -281,6 +280,7 @@ export interface CallbackStats {
   table: bigint;
 }
 
+/** Trampoline use, for tests and koffi.stats(). */
 export function callbackStats(): CallbackStats {
   return addon.callbackStats();
 }
