@@ -15,6 +15,9 @@ namespace {
 
 using Info = v8::FunctionCallbackInfo<v8::Value>;
 
+// A koffi.as() value: the wrapped value and the type it is to be passed as.
+enum CastField : int { kCastValue, kCastType, kCastFields };
+
 // The largest Uint8Array V8 accepts (V8 12 moved the bound from TypedArray to each subclass).
 #if V8_MAJOR_VERSION >= 12
 constexpr uint64_t kMaxViewBytes = v8::Uint8Array::kMaxLength;
@@ -246,8 +249,8 @@ void Cast(const Info &info) {
            ->NewInstance(isolate->GetCurrentContext())
            .ToLocal(&cast))
     return;
-  cast->SetInternalField(0, info[0]);
-  SetFieldPointer(cast, 1, type, FieldKind::kTypeDesc);
+  cast->SetInternalField(kCastValue, info[0]);
+  SetFieldPointer(cast, kCastType, type, FieldKind::kTypeDesc);
   info.GetReturnValue().Set(cast);
 }
 
@@ -257,8 +260,8 @@ bool UnwrapCast(Runtime *rt, v8::Isolate *isolate, v8::Local<v8::Value> value, v
                 const TypeDesc **type) {
   if (!value->IsObject() || rt->cast_template.IsEmpty() || !rt->cast_template.Get(isolate)->HasInstance(value)) return false;
   auto object = value.As<v8::Object>();
-  *inner = object->GetInternalField(0).As<v8::Value>();
-  *type = GetFieldPointer<const TypeDesc>(object, 1, FieldKind::kTypeDesc);
+  *inner = object->GetInternalField(kCastValue).As<v8::Value>();
+  *type = GetFieldPointer<const TypeDesc>(object, kCastType, FieldKind::kTypeDesc);
   return true;
 }
 
@@ -266,7 +269,7 @@ void InitMemory(v8::Isolate *isolate, v8::Local<v8::Object> exports, Runtime *rt
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::FunctionTemplate> cast = v8::FunctionTemplate::New(isolate);
   cast->SetClassName(NewString(isolate, "PointerCast"));
-  cast->InstanceTemplate()->SetInternalFieldCount(2);
+  cast->InstanceTemplate()->SetInternalFieldCount(kCastFields);
   rt->cast_template.Reset(isolate, cast);
   v8::Local<v8::External> data = NewExternal(isolate, rt);
   const struct {

@@ -54,12 +54,14 @@ void *SlotOf(v8::Local<T> local) {
   return slot;
 }
 
-// Whether the record is at *offset, proved as described above. With `scan`, the offset is
-// looked for in the first `words` words of the isolate (read through `mem`); without, it is
-// the one given.
-bool TryRecord(v8::Isolate *isolate, int mem, size_t words, bool scan, size_t *offset) {
-  std::vector<uintptr_t> before(scan ? words : 0), after(scan ? words : 0);
-  bool ok = !scan || ReadWords(mem, isolate, before.data(), words) == words;
+// Whether the record is at *offset, proved as described above. With `mem` (/proc/self/mem),
+// the offset is looked for in the isolate's first kScanBytes; without (-1), it is the one given.
+bool TryRecord(v8::Isolate *isolate, int mem, size_t *offset) {
+  const bool scan = mem >= 0;
+  std::vector<uintptr_t> before(scan ? kScanBytes / kWord : 0), after(before.size());
+  // As much as is readable from the isolate on: unreadable pages end the read.
+  const size_t words = scan ? ReadWords(mem, isolate, before.data(), before.size()) : 0;
+  bool ok = !scan || words >= 3;
   alignas(v8::HandleScope) unsigned char bytes[sizeof(v8::HandleScope)];
   auto *outer = ::new (static_cast<void *>(bytes)) v8::HandleScope(isolate);
   ok = ok && (!scan || ReadWords(mem, isolate, after.data(), words) == words);
@@ -139,21 +141,16 @@ HandleScopeData *FindHandleScopeData(v8::Isolate *isolate) {
   if (g_plain_requested || sizeof(v8::HandleScope) != 3 * kWord) return nullptr;
   v8::HandleScope scope(isolate);
 #if V8_MAJOR_VERSION >= 12
-  constexpr bool scan = false;
   size_t offset = v8::internal::Internals::kIsolateHandleScopeDataOffset;
   int mem = -1;
-  size_t words = 0;
 #else
-  constexpr bool scan = true;
   size_t offset = 0;
   int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   if (mem < 0) return nullptr;
-  std::vector<uintptr_t> probe(kScanBytes / kWord);
-  size_t words = ReadWords(mem, isolate, probe.data(), probe.size());
 #endif
   HandleScopeData *data = nullptr;
-  for (int attempt = 0; attempt < kAttempts && (!scan || words >= 3) && !data; attempt++) {
-    if (TryRecord(isolate, mem, words, scan, &offset))
+  for (int attempt = 0; attempt < kAttempts && !data; attempt++) {
+    if (TryRecord(isolate, mem, &offset))
       data = reinterpret_cast<HandleScopeData *>(reinterpret_cast<char *>(isolate) + offset);
     // Next time from elsewhere in the block, should this spot be too near its end.
     for (int i = 0; i < 16; i++) (void)v8::Integer::New(isolate, i);

@@ -148,52 +148,7 @@ int cbs_threads_sync(int32_t (*cb)(int32_t), int nthreads, int ncalls)
   return cbs_threads_join(cbs_threads_start(cb, nthreads, ncalls));
 }
 
-struct locked_call {
-  pthread_mutex_t lock;
-  sem_t started;
-  int32_t (*cb)(int32_t);
-  int32_t v;
-  int32_t result;
-};
-
-static void *locked_main(void *arg)
-{
-  struct locked_call *c = arg;
-  pthread_mutex_lock(&c->lock);
-  sem_post(&c->started);
-  c->result = c->cb(c->v);
-  pthread_mutex_unlock(&c->lock);
-  return NULL;
-}
-
-int32_t cbs_call_while_locked(int32_t (*cb)(int32_t), int32_t v)
-{
-  struct locked_call c;
-  pthread_t thread;
-  pthread_mutex_init(&c.lock, NULL);
-  sem_init(&c.started, 0, 0);
-  c.cb = cb;
-  c.v = v;
-  c.result = 0;
-  if (pthread_create(&thread, NULL, locked_main, &c) != 0)
-    return -1;
-  /* Once the thread holds `lock`, block on it while the callback runs. */
-  while (sem_wait(&c.started) != 0)
-    ;
-  pthread_mutex_lock(&c.lock);
-  pthread_mutex_unlock(&c.lock);
-  pthread_join(thread, NULL);
-  pthread_mutex_destroy(&c.lock);
-  sem_destroy(&c.started);
-  return c.result;
-}
-
-/* Node-API, looked up in the running process rather than linked: this library is also loaded
-   outside Node by the C self-checks. Status 0 is napi_ok. */
-typedef int (*napi_create_string_utf8_fn)(void *env, const char *str, size_t length, void **result);
-typedef int (*napi_run_script_fn)(void *env, void *script, void **result);
-typedef int (*napi_get_value_int32_fn)(void *env, void *value, int32_t *result);
-
+/* One call of cb(v) on a thread of its own. */
 struct thread_call {
   int32_t (*cb)(int32_t);
   int32_t v;
@@ -206,6 +161,50 @@ static void *thread_call_main(void *arg)
   c->result = c->cb(c->v);
   return NULL;
 }
+
+struct locked_call {
+  pthread_mutex_t lock;
+  sem_t started;
+  struct thread_call call;
+};
+
+static void *locked_main(void *arg)
+{
+  struct locked_call *c = arg;
+  pthread_mutex_lock(&c->lock);
+  sem_post(&c->started);
+  thread_call_main(&c->call);
+  pthread_mutex_unlock(&c->lock);
+  return NULL;
+}
+
+int32_t cbs_call_while_locked(int32_t (*cb)(int32_t), int32_t v)
+{
+  struct locked_call c;
+  pthread_t thread;
+  pthread_mutex_init(&c.lock, NULL);
+  sem_init(&c.started, 0, 0);
+  c.call.cb = cb;
+  c.call.v = v;
+  c.call.result = 0;
+  if (pthread_create(&thread, NULL, locked_main, &c) != 0)
+    return -1;
+  /* Once the thread holds `lock`, block on it while the callback runs. */
+  while (sem_wait(&c.started) != 0)
+    ;
+  pthread_mutex_lock(&c.lock);
+  pthread_mutex_unlock(&c.lock);
+  pthread_join(thread, NULL);
+  pthread_mutex_destroy(&c.lock);
+  sem_destroy(&c.started);
+  return c.call.result;
+}
+
+/* Node-API, looked up in the running process rather than linked: this library is also loaded
+   outside Node by the C self-checks. Status 0 is napi_ok. */
+typedef int (*napi_create_string_utf8_fn)(void *env, const char *str, size_t length, void **result);
+typedef int (*napi_run_script_fn)(void *env, void *script, void **result);
+typedef int (*napi_get_value_int32_fn)(void *env, void *value, int32_t *result);
 
 int32_t cbs_napi_then_wait(void *env, const char *script, int32_t (*cb)(int32_t), int32_t v)
 {
